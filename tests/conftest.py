@@ -1,0 +1,37 @@
+"""Shared fixtures: the real model loaded once per session, a hashing encoder, data paths."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.core.analyze import Analyzer
+from bot.core.embed import SentenceTransformerEncoder
+from tests.fakes import HashingEncoder
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+
+
+def shared_path(*parts: str) -> Path:
+    """A file under ../shared, or skip the test with the reason it is missing."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"{path.relative_to(ROOT.parent)} is absent (the shared data sits beside the checkout)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def real_encoder() -> SentenceTransformerEncoder:
+    return SentenceTransformerEncoder()
+
+
+@pytest.fixture(scope="session")
+def analyzer(real_encoder: SentenceTransformerEncoder) -> Analyzer:
+    return Analyzer(real_encoder)
+
+
+@pytest.fixture
+def hashing_encoder() -> HashingEncoder:
+    return HashingEncoder()
