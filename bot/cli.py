@@ -28,8 +28,12 @@ def build_parser() -> argparse.ArgumentParser:
         "paraphrases and the same claim with different facts. With two inputs, also what the "
         "second repeats from the first.",
     )
-    parser.add_argument("inputs", nargs="+", metavar="INPUT",
-                        help="a text file, an http(s) URL, or - for standard input (one or two)")
+    parser.add_argument(
+        "inputs",
+        nargs="+",
+        metavar="INPUT",
+        help="a text file, an http(s) URL, or - for standard input (one or two)",
+    )
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     return parser
 
@@ -47,6 +51,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         analyzer.check(documents)
         with progress(sys.stderr, "analyzing"):
             report = analyzer.analyze(documents)
+        if args.json:
+            from bot.render.json_report import report_to_json
+
+            output = report_to_json(report) + "\n"
+        else:
+            from bot.render.terminal import render_text
+
+            output = render_text(report, width=min(shutil.get_terminal_size().columns, 110))
     except CheckdupesError as error:
         print(f"checkdupes: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -55,17 +67,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as error:  # a bug, not bad input: still one line, never a traceback
         if os.environ.get("CHECKDUPES_DEBUG"):
             raise
-        print(f"checkdupes: internal error: {error!r} (CHECKDUPES_DEBUG=1 shows the traceback)",
-              file=sys.stderr)
+        print(
+            f"checkdupes: internal error: {error!r} (CHECKDUPES_DEBUG=1 shows the traceback)",
+            file=sys.stderr,
+        )
         return EXIT_INTERNAL
-    if args.json:
-        from bot.render.json_report import report_to_json
-
-        print(report_to_json(report))
-    else:
-        from bot.render.terminal import render_text
-
-        sys.stdout.write(render_text(report, width=min(shutil.get_terminal_size().columns, 110)))
+    sys.stdout.write(output)
     return EXIT_OK
 
 
@@ -90,8 +97,10 @@ def read_document(source: str, limits: Limits) -> Document:
         name = source
     text = decode(data, name)
     if len(text) > limits.max_chars:
-        raise TooLong(f"{name} is over the limit of {limits.max_chars:,} characters: "
-                      "check a shorter part, or split it.")
+        raise TooLong(
+            f"{name} is over the limit of {limits.max_chars:,} characters: "
+            "check a shorter part, or split it."
+        )
     return segment(text, source=name)
 
 
@@ -127,7 +136,8 @@ def progress(stream: TextIO, label: str, after_s: float = 1.0) -> Iterator[None]
         frames = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
         tick = 0
         while not done.wait(0.1):
-            stream.write(f"\r{frames[tick % len(frames)]} {label}… {time.monotonic() - started:.0f}s")
+            elapsed = time.monotonic() - started
+            stream.write(f"\r{frames[tick % len(frames)]} {label}… {elapsed:.0f}s")
             stream.flush()
             tick += 1
         stream.write("\r\033[K")

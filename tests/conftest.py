@@ -18,7 +18,9 @@ def shared_path(*parts: str) -> Path:
     """A file under ../shared, or skip the test with the reason it is missing."""
     path = SHARED.joinpath(*parts)
     if not path.exists():
-        pytest.skip(f"{path.relative_to(ROOT.parent)} is absent (the shared data sits beside the checkout)")
+        pytest.skip(
+            f"{path.relative_to(ROOT.parent)} is absent (the shared data sits beside the checkout)"
+        )
     return path
 
 

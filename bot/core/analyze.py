@@ -11,7 +11,7 @@ import numpy as np
 
 from bot.core.embed import Encoder, encode_unique
 from bot.core.errors import TooLong, TooShort
-from bot.core.pairs import Pair, Passage, Rules, SentencePair, find_pairs, ParagraphRef
+from bot.core.pairs import Pair, ParagraphRef, Passage, Rules, SentencePair, find_pairs
 from bot.core.segment import Document
 from bot.core.summarize import SummaryRules, summarize
 
@@ -38,14 +38,14 @@ class Analyzer:
         self,
         encoder: Encoder,
         *,
-        rules: Rules = Rules(),
-        summary_rules: SummaryRules = SummaryRules(),
-        limits: Limits = Limits(),
+        rules: Rules | None = None,
+        summary_rules: SummaryRules | None = None,
+        limits: Limits | None = None,
     ) -> None:
         self.encoder = encoder
-        self.rules = rules
-        self.summary_rules = summary_rules
-        self.limits = limits
+        self.rules = rules or Rules()
+        self.summary_rules = summary_rules or SummaryRules()
+        self.limits = limits or Limits()
 
     def check(self, documents: Sequence[Document]) -> None:
         """Raise the domain error a user should see for input that cannot be analysed."""
@@ -69,26 +69,12 @@ class Analyzer:
     def analyze(self, documents: Sequence[Document]) -> Report:
         self.check(documents)
         started = time.perf_counter()
-        refs = [
-            (ParagraphRef(d, k), paragraph)
-            for d, document in enumerate(documents)
-            for k, paragraph in enumerate(document.paragraphs)
-        ]
-        sentence_texts = [s.text for _, p in refs for s in p.sentences]
-        vectors = encode_unique(self.encoder, [p.text for _, p in refs] + sentence_texts)
-        paragraph_vectors, sentence_vectors = vectors[: len(refs)], vectors[len(refs) :]
+        passages = self.embed(documents)
         embedded = time.perf_counter()
-
-        passages, offset = [], 0
-        for (ref, paragraph), vector in zip(refs, paragraph_vectors, strict=True):
-            count = len(paragraph.sentences)
-            passages.append(Passage(ref, paragraph.text, tuple(s.text for s in paragraph.sentences),
-                                    sentence_vectors[offset : offset + count], vector))
-            offset += count
         pairs, sentence_pairs = find_pairs(passages, self.rules)
         mined = time.perf_counter()
 
-        summary = self._summary(passages, pairs, sentence_pairs, sentence_vectors)
+        summary = self._summary(passages, pairs, sentence_pairs)
         done = time.perf_counter()
         return Report(
             documents=tuple(documents),
@@ -103,12 +89,37 @@ class Analyzer:
             },
         )
 
+    def embed(self, documents: Sequence[Document]) -> list[Passage]:
+        """Every paragraph with its vector and its sentences' vectors, encoded in one batch."""
+        refs = [
+            (ParagraphRef(d, k), paragraph)
+            for d, document in enumerate(documents)
+            for k, paragraph in enumerate(document.paragraphs)
+        ]
+        sentence_texts = [s.text for _, p in refs for s in p.sentences]
+        vectors = encode_unique(self.encoder, [p.text for _, p in refs] + sentence_texts)
+        sentence_vectors = vectors[len(refs) :]
+        passages, offset = [], 0
+        for (ref, paragraph), vector in zip(refs, vectors, strict=False):
+            count = len(paragraph.sentences)
+            sentences = tuple(s.text for s in paragraph.sentences)
+            passages.append(
+                Passage(
+                    ref,
+                    paragraph.text,
+                    sentences,
+                    sentence_vectors[offset : offset + count],
+                    vector,
+                )
+            )
+            offset += count
+        return passages
+
     def _summary(
         self,
         passages: Sequence[Passage],
         pairs: Sequence[Pair],
         sentence_pairs: Sequence[SentencePair],
-        vectors: np.ndarray,
     ) -> list[str]:
         index: dict[tuple[int, int, int], int] = {}
         texts: list[str] = []
@@ -125,12 +136,18 @@ class Analyzer:
             for p in pairs
             for s in p.sentences
         } | {
-            frozenset((index[(p.a.doc, p.a.paragraph, p.a.sentence)],
-                       index[(p.b.doc, p.b.paragraph, p.b.sentence)]))
+            frozenset(
+                (
+                    index[(p.a.doc, p.a.paragraph, p.a.sentence)],
+                    index[(p.b.doc, p.b.paragraph, p.b.sentence)],
+                )
+            )
             for p in sentence_pairs
         }
-        chosen = summarize(texts, vectors, positions, duplicates=duplicates,
-                           rules=self.summary_rules)
+        vectors = np.concatenate([p.sentence_vectors for p in passages])
+        chosen = summarize(
+            texts, vectors, positions, duplicates=duplicates, rules=self.summary_rules
+        )
         return [texts[i] for i in chosen]
 
 

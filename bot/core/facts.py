@@ -39,20 +39,53 @@ _SMALL = (
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
     "fifteen sixteen seventeen eighteen nineteen twenty"
 ).split()
-_TENS = {"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
-         "ninety": 90, "hundred": 100, "dozen": 12}
+_TENS = {
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+    "hundred": 100,
+    "dozen": 12,
+}
 _NUMBER_WORDS = {word: n for n, word in enumerate(_SMALL)} | _TENS
-_MULTIPLIERS = {"thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "mn": 1e6,
-                "billion": 1e9, "bn": 1e9, "b": 1e9, "trillion": 1e12}
+_MULTIPLIERS = {
+    "thousand": 1e3,
+    "k": 1e3,
+    "million": 1e6,
+    "m": 1e6,
+    "mn": 1e6,
+    "billion": 1e9,
+    "bn": 1e9,
+    "b": 1e9,
+    "trillion": 1e12,
+}
 _PERCENT_WORDS = {"percent", "per", "percentage"}  # "per cent", "percentage points"
 _MONEY_WORDS = {"dollars", "euros", "pounds", "usd", "eur", "gbp", "cents", "yen"}
 _WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
 _MONTHS = {
-    **{m: m for m in ("january february march april may june july august september october "
-                      "november december").split()},
-    **{"jan": "january", "feb": "february", "mar": "march", "apr": "april", "jun": "june",
-       "jul": "july", "aug": "august", "sep": "september", "sept": "september",
-       "oct": "october", "nov": "november", "dec": "december"},
+    **{
+        m: m
+        for m in (
+            "january february march april may june july august september october november december"
+        ).split()
+    },
+    **{
+        "jan": "january",
+        "feb": "february",
+        "mar": "march",
+        "apr": "april",
+        "jun": "june",
+        "jul": "july",
+        "aug": "august",
+        "sep": "september",
+        "sept": "september",
+        "oct": "october",
+        "nov": "november",
+        "dec": "december",
+    },
 }
 _UP = frozenset(
     "rose rise rises rising risen increase increased increases increasing gain gained gains "
@@ -91,7 +124,8 @@ def _number_value(token: str, following: list[str]) -> tuple[str, str, int] | No
     else:
         return None
     consumed = 0
-    nxt = [w.lower() for w in following[:2]]
+    # "2.5 million-crown loan": the multiplier may open a hyphenated word.
+    nxt = [w.lower().split("-")[0] for w in following[:2]]
     if nxt and nxt[0] in _MULTIPLIERS:
         value *= _MULTIPLIERS[nxt[0]]
         consumed = 1
@@ -102,13 +136,9 @@ def _number_value(token: str, following: list[str]) -> tuple[str, str, int] | No
     elif nxt and nxt[0] in _MONEY_WORDS:
         unit = "money"
         consumed += 1
-    if unit == "plain" and value.is_integer() and 1900 <= value <= 2100 and len(digits_of(token)) == 4:
+    if unit == "plain" and 1900 <= value <= 2100 and re.fullmatch(r"\d{4}", token):
         unit = "year"
     return unit, f"{value:g}", consumed
-
-
-def digits_of(token: str) -> str:
-    return re.sub(r"\D", "", token)
 
 
 def extract_facts(text: str) -> list[Fact]:
@@ -131,16 +161,25 @@ def extract_facts(text: str) -> list[Fact]:
         elif lowered in _MONTHS and (word[0].isupper()):
             facts.append(Fact("month", _MONTHS[lowered], word, i))
         elif lowered in _UP or lowered in _DOWN:
-            if lowered in _WEAK_DIRECTIONS and not _number_near(words, i):
+            # A direction is compared with the direction of the same quantity on the other side
+            # ("fell 0.4%" against "rose 0.4%"), so it is keyed by the number that follows it.
+            amount = _number_after(words, i)
+            if amount is None and lowered in _WEAK_DIRECTIONS:
                 continue
-            facts.append(Fact("direction", "up" if lowered in _UP else "down", word, i))
+            kind = f"direction@{amount}" if amount else "direction"
+            facts.append(Fact(kind, "up" if lowered in _UP else "down", word, i))
         elif i > 0 and word[:1].isupper() and lowered not in _NOT_NAMES and word.isalpha():
             facts.append(Fact("name", lowered, word, i))
     return facts
 
 
-def _number_near(words: list[str], i: int) -> bool:
-    return any(_number_value(w, []) is not None for w in words[i + 1 : i + 4])
+def _number_after(words: list[str], i: int) -> str | None:
+    """The number (unit and value) within three words after position i, if any."""
+    for k in range(i + 1, min(i + 4, len(words))):
+        number = _number_value(words[k], words[k + 1 : k + 3])
+        if number is not None:
+            return f"{number[0]}={number[1]}"
+    return None
 
 
 def find_conflicts(a: str, b: str) -> list[Conflict]:
@@ -148,9 +187,12 @@ def find_conflicts(a: str, b: str) -> list[Conflict]:
     facts_a, facts_b = extract_facts(a), extract_facts(b)
     conflicts = _replaced_names(a, b, facts_a, facts_b)
     for kind in sorted({f.kind for f in facts_a + facts_b} - {"name"}):
-        only_a, only_b = _one_sided([f for f in facts_a if f.kind == kind],
-                                    [f for f in facts_b if f.kind == kind])
-        conflicts += [Conflict(fa.surface, fb.surface) for fa, fb in zip(only_a, only_b)]
+        only_a, only_b = _one_sided(
+            [f for f in facts_a if f.kind == kind], [f for f in facts_b if f.kind == kind]
+        )
+        conflicts += [
+            Conflict(fa.surface, fb.surface) for fa, fb in zip(only_a, only_b, strict=False)
+        ]
     return conflicts
 
 
@@ -181,8 +223,9 @@ def _replaced_names(a: str, b: str, facts_a: list[Fact], facts_b: list[Fact]) ->
     names_b = {f.position: f for f in facts_b if f.kind == "name"}
     all_a = {f.value for f in names_a.values()}
     all_b = {f.value for f in names_b.values()}
-    matcher = difflib.SequenceMatcher(None, [w.lower() for w in words_a],
-                                      [w.lower() for w in words_b], autojunk=False)
+    matcher = difflib.SequenceMatcher(
+        None, [w.lower() for w in words_a], [w.lower() for w in words_b], autojunk=False
+    )
     conflicts = []
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op != "replace" or i2 - i1 > 3 or j2 - j1 > 3:

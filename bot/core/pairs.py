@@ -17,17 +17,15 @@ sentence pairs, under stricter rules because single sentences are noisier.
 
 from __future__ import annotations
 
-import difflib
-import re
-import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
 
 from bot.core.embed import Vectors
-from bot.core.facts import Conflict, find_conflicts, tokens
+from bot.core.facts import Conflict, find_conflicts
+from bot.core.lexical import normalize, number_counts, rare_word_similarity, word_similarity
 
 Kind = Literal["exact", "near_verbatim", "paraphrase", "conflicting"]
 
@@ -83,97 +81,142 @@ class Passage:
 
 
 @dataclass(frozen=True)
+class Evidence:
+    """What the meaning rules see about one paragraph pair."""
+
+    cosine: float  # paragraph embeddings
+    margin: float  # cosine minus the best either paragraph has with any third paragraph
+    coverage: float  # how well the sentences line up (length-weighted best matches)
+    rare_words: float  # TF-IDF cosine with IDF over this request's paragraphs
+    shared_numbers: int  # numbers (with units) both state
+
+
+@dataclass(frozen=True)
 class Rules:
-    """Decision thresholds, tuned on articles built from ../shared/data (see docs/tuning.md)."""
+    """Decision thresholds and weights, fitted by benchmarks/tune_rules.py (docs/tuning.md)."""
 
-    near_verbatim: float = 0.75  # word-sequence similarity (difflib ratio over tokens)
-    candidate_cosine: float = 0.55  # below this no pair is looked at semantically
-    paraphrase: float = 0.80  # combined semantic score, see _semantic_score
-    margin_weight: float = 0.5
-    alignment_weight: float = 0.5
-    background: float = 0.45  # neighbour similarity assumed when a paragraph has no others
+    near_verbatim: float = 0.75  # word-sequence similarity (difflib ratio over words)
+    min_words: int = 6  # shorter paragraphs (headings, "WINNERS (once)") only match as copies
+    candidate_cosine: float = 0.45  # below this no paragraph pair is judged on meaning
+    # 1. The meaning clearly matches: close embeddings, sentences line up, and the pair is
+    #    closer than either paragraph is to any third one.
+    meaning_cosine: float = 0.80
+    meaning_coverage: float = 0.70
+    # 2. Or the meaning is close and the two share specifics the rest of the article lacks:
+    #    a logistic model over Evidence (cosine, margin, coverage, rare words, numbers).
+    evidence_weights: tuple[float, float, float, float, float] = (3.36, 3.18, 7.99, 11.12, 4.45)
+    evidence_bias: float = -12.02
     aligned_sentence: float = 0.55  # sentence cosine that counts as "lines up"
-    sentence_paraphrase: float = 0.86  # a lone sentence pair needs more than a paragraph
-    sentence_margin: float = 0.05
+    # Lone sentences: compared when their cosine or their rare-word similarity reaches this.
+    sentence_candidate: float = 0.50
     min_sentence_words: int = 5
-    weights: dict[str, float] = field(default_factory=dict)
+    # A lone sentence pair is a paraphrase when it is very close and each is the other's clear
+    # best match, or when it is each other's clear best match and states the same number.
+    sentence_paraphrase: float = 0.86
+    sentence_margin: float = 0.05
+    sentence_fact_margin: float = 0.10
+    sentence_fact_rare_words: float = 0.10
+
+    def evidence_logit(self, e: Evidence) -> float:
+        features = (e.cosine, e.margin, e.coverage, e.rare_words, min(e.shared_numbers, 3) / 3)
+        weighted = zip(self.evidence_weights, features, strict=True)
+        return self.evidence_bias + sum(w * x for w, x in weighted)
+
+    def is_sentence_paraphrase(self, e: Evidence) -> bool:
+        if e.cosine >= self.sentence_paraphrase and e.margin >= self.sentence_margin:
+            return True
+        return (
+            e.cosine >= self.sentence_candidate
+            and e.margin >= self.sentence_fact_margin
+            and e.shared_numbers >= 1
+            and e.rare_words >= self.sentence_fact_rare_words
+        )
+
+    def is_paraphrase(self, e: Evidence) -> bool:
+        clear = (
+            e.cosine >= self.meaning_cosine
+            and e.coverage >= self.meaning_coverage
+            and e.margin >= 0
+        )
+        return clear or self.evidence_logit(e) >= 0
 
 
-def normalize(text: str) -> str:
-    """Text as compared for exact copies: case, accents of quotes, punctuation, spacing."""
-    text = unicodedata.normalize("NFKC", text).casefold()
-    return " ".join(re.findall(r"\w+", text))
+class EvidenceTable:
+    """The pairwise signals of one request, computed once for all its paragraphs."""
 
+    def __init__(self, passages: Sequence[Passage]) -> None:
+        self.passages = passages
+        vectors = np.stack([p.vector for p in passages])
+        self.cosine = vectors @ vectors.T
+        self._runner_up = _runner_up(self.cosine)
+        self.rare_words = rare_word_similarity([p.text for p in passages])
+        self._numbers = [number_counts(p.text) for p in passages]
 
-def word_similarity(a: str, b: str) -> float:
-    """How much of the wording two passages share, in order (1.0: the same words)."""
-    words_a = [w.lower() for w in tokens(a) if w[0].isalnum()]
-    words_b = [w.lower() for w in tokens(b) if w[0].isalnum()]
-    if not words_a or not words_b:
-        return 0.0
-    return difflib.SequenceMatcher(None, words_a, words_b, autojunk=False).ratio()
+    def of(self, i: int, j: int) -> Evidence:
+        return Evidence(
+            cosine=float(self.cosine[i, j]),
+            margin=float(self.cosine[i, j] - max(self._runner_up[i, j], self._runner_up[j, i])),
+            coverage=_coverage(self.passages[i], self.passages[j]),
+            rare_words=float(self.rare_words[i, j]),
+            shared_numbers=sum((self._numbers[i] & self._numbers[j]).values()),
+        )
 
 
 def find_pairs(passages: Sequence[Passage], rules: Rules) -> tuple[list[Pair], list[SentencePair]]:
     """Paragraph pairs (a < b) that repeat each other, and lone repeated sentences."""
     if len(passages) < 2:
         return [], []
-    vectors = np.stack([p.vector for p in passages])
-    cosine = vectors @ vectors.T
-    neighbour = _neighbour_level(cosine, rules.background)
+    table = EvidenceTable(passages)
     pairs = []
     for i, j in zip(*np.triu_indices(len(passages), k=1), strict=True):
-        pair = _judge(passages[i], passages[j], float(cosine[i, j]),
-                      max(neighbour[i, j], neighbour[j, i]), rules)
+        pair = _judge(passages[i], passages[j], table, int(i), int(j), rules)
         if pair is not None:
             pairs.append(pair)
     paired = {(p.a, p.b) for p in pairs}
     return pairs, _sentence_pairs(passages, paired, rules)
 
 
-def _neighbour_level(cosine: np.ndarray, background: float) -> np.ndarray:
-    """level[i, j]: how close paragraph i is to its closest paragraph other than j."""
-    n = len(cosine)
-    masked = cosine.copy()
-    np.fill_diagonal(masked, -np.inf)
-    order = np.argsort(-masked, axis=1)
-    best = masked[np.arange(n), order[:, 0]]
-    second = masked[np.arange(n), order[:, 1]] if n > 2 else np.full(n, -np.inf)
-    level = np.repeat(best[:, None], n, axis=1)
-    level[np.arange(n), order[:, 0]] = second  # excluding j itself when j is i's best
-    return np.maximum(level, background)
-
-
-def _judge(a: Passage, b: Passage, cosine: float, neighbour: float, rules: Rules) -> Pair | None:
+def _judge(
+    a: Passage, b: Passage, table: EvidenceTable, i: int, j: int, rules: Rules
+) -> Pair | None:
     if normalize(a.text) == normalize(b.text):
         return Pair(a.ref, b.ref, "exact", 1.0, _align(a, b, rules))
-    lexical = word_similarity(a.text, b.text) if cosine >= rules.candidate_cosine else 0.0
-    if lexical >= rules.near_verbatim:
-        kind: Kind = "near_verbatim"
-        score = lexical
-    elif cosine >= rules.candidate_cosine:
-        aligned = _align(a, b, rules)
-        score = _semantic_score(cosine, neighbour, _coverage(a, b), rules)
-        if score < rules.paraphrase:
-            return None
-        kind = "paraphrase"
-    else:
+    if table.cosine[i, j] < rules.candidate_cosine:
         return None
+    kind: Kind
+    copy = word_similarity(a.text, b.text)
+    if copy >= rules.near_verbatim:
+        kind, score = "near_verbatim", copy
+    elif min(len(a.text.split()), len(b.text.split())) < rules.min_words:
+        return None
+    else:
+        evidence = table.of(i, j)
+        if not rules.is_paraphrase(evidence):
+            return None
+        kind, score = "paraphrase", evidence.cosine
     aligned = _align(a, b, rules)
     conflicts = _conflicts(a, b, aligned)
     if conflicts:
         kind = "conflicting"
-    return Pair(a.ref, b.ref, kind, round(score, 3), aligned, conflicts)
+    return Pair(a.ref, b.ref, kind, round(float(score), 3), aligned, conflicts)
 
 
-def _semantic_score(cosine: float, neighbour: float, coverage: float, rules: Rules) -> float:
-    """Paragraph cosine, raised when the pair stands out and its sentences line up."""
-    margin = cosine - neighbour
-    return cosine + rules.margin_weight * margin + rules.alignment_weight * (coverage - cosine)
+def _runner_up(cosine: np.ndarray) -> np.ndarray:
+    """runner_up[i, j]: the closest item i has other than j (0 when there is none)."""
+    n = len(cosine)
+    masked = cosine.copy()
+    np.fill_diagonal(masked, -np.inf)
+    order = np.argsort(-masked, axis=1)
+    rows = np.arange(n)
+    best = masked[rows, order[:, 0]]
+    second = masked[rows, order[:, 1]] if n > 2 else np.full(n, -np.inf)
+    level = np.repeat(best[:, None], n, axis=1)
+    level[rows, order[:, 0]] = second  # for j = i's best, the runner-up is i's second best
+    return np.maximum(level, 0.0)
 
 
 def _coverage(a: Passage, b: Passage) -> float:
-    """Length-weighted share of each paragraph's content that the other restates."""
+    """Length-weighted share of each paragraph's sentences that have a close counterpart."""
     sims = a.sentence_vectors @ b.sentence_vectors.T
     weights_a = np.array([len(s) for s in a.sentences], dtype=np.float32)
     weights_b = np.array([len(s) for s in b.sentences], dtype=np.float32)
@@ -208,54 +251,58 @@ def _conflicts(a: Passage, b: Passage, aligned: Sequence[AlignedSentences]) -> t
 def _sentence_pairs(
     passages: Sequence[Passage], paired: set[tuple[ParagraphRef, ParagraphRef]], rules: Rules
 ) -> list[SentencePair]:
-    """Sentences that repeat one another from paragraphs that are not duplicates as a whole."""
+    """Sentences that repeat one another from paragraphs that are not duplicates as a whole.
+
+    Each sentence is treated as a one-sentence passage, so the same evidence (cosine, margin
+    over its other neighbours, rare words, shared numbers) serves both levels.
+    """
     refs = [
-        (SentenceRef(p.ref.doc, p.ref.paragraph, k), text)
+        SentenceRef(p.ref.doc, p.ref.paragraph, k)
         for p in passages
-        for k, text in enumerate(p.sentences)
+        for k in range(len(p.sentences))
     ]
-    if len(refs) < 2:
+    singles = [
+        Passage(p.ref, text, (text,), vector[None, :], vector)
+        for p in passages
+        for text, vector in zip(p.sentences, p.sentence_vectors, strict=True)
+    ]
+    if len(singles) < 2:
         return []
-    vectors = np.concatenate([p.sentence_vectors for p in passages])
-    cosine = vectors @ vectors.T
-    np.fill_diagonal(cosine, -1.0)
-    same_paragraph = np.array([[ra.paragraph == rb.paragraph and ra.doc == rb.doc
-                                for rb, _ in refs] for ra, _ in refs])
-    others = np.where(same_paragraph, -1.0, cosine)
+    table = EvidenceTable(singles)
+    owner = np.array([(ref.doc, ref.paragraph) for ref in refs])
+    other_paragraph = (owner[:, None, :] != owner[None, :, :]).any(axis=2)
+    candidates = other_paragraph & (
+        (table.cosine >= rules.sentence_candidate) | (table.rare_words >= rules.sentence_candidate)
+    )
     found = []
-    for i, j in zip(*np.nonzero(np.triu(others > rules.candidate_cosine, k=1)), strict=True):
-        (ref_a, text_a), (ref_b, text_b) = refs[i], refs[j]
-        para_a = ParagraphRef(ref_a.doc, ref_a.paragraph)
-        para_b = ParagraphRef(ref_b.doc, ref_b.paragraph)
-        if (min(para_a, para_b), max(para_a, para_b)) in paired:
+    for i, j in zip(*np.nonzero(np.triu(candidates, k=1)), strict=True):
+        a, b = singles[i], singles[j]
+        if (a.ref, b.ref) in paired:
             continue
-        pair = _judge_sentences(text_a, text_b, float(others[i, j]),
-                                _runner_up(others, i, j), rules)
-        if pair is not None:
-            kind, score = pair
-            conflicts = tuple(find_conflicts(text_a, text_b))
-            found.append(SentencePair(ref_a, ref_b, "conflicting" if conflicts else kind,
-                                      round(score, 3), conflicts))
+        judged = _judge_sentences(a.text, b.text, table.of(int(i), int(j)), rules)
+        if judged is not None:
+            kind, score = judged
+            conflicts = tuple(find_conflicts(a.text, b.text))
+            found.append(
+                SentencePair(
+                    refs[i],
+                    refs[j],
+                    "conflicting" if conflicts else kind,
+                    round(score, 3),
+                    conflicts,
+                )
+            )
     return found
 
 
-def _runner_up(cosine: np.ndarray, i: int, j: int) -> float:
-    """The best similarity either sentence has to any sentence other than the other one."""
-    row_i = np.delete(cosine[i], [i, j])
-    row_j = np.delete(cosine[j], [i, j])
-    return float(max(row_i.max(initial=-1.0), row_j.max(initial=-1.0)))
-
-
-def _judge_sentences(
-    a: str, b: str, cosine: float, runner_up: float, rules: Rules
-) -> tuple[Kind, float] | None:
-    if len(a.split()) < rules.min_sentence_words or len(b.split()) < rules.min_sentence_words:
+def _judge_sentences(a: str, b: str, evidence: Evidence, rules: Rules) -> tuple[Kind, float] | None:
+    if min(len(a.split()), len(b.split())) < rules.min_sentence_words:
         return None
     if normalize(a) == normalize(b):
         return "exact", 1.0
-    lexical = word_similarity(a, b)
-    if lexical >= rules.near_verbatim:
-        return "near_verbatim", lexical
-    if cosine >= rules.sentence_paraphrase and cosine - runner_up >= rules.sentence_margin:
-        return "paraphrase", cosine
+    copy = word_similarity(a, b)
+    if copy >= rules.near_verbatim:
+        return "near_verbatim", copy
+    if rules.is_sentence_paraphrase(evidence):
+        return "paraphrase", evidence.cosine
     return None

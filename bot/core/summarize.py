@@ -67,7 +67,10 @@ def summarize(
 
 
 def _repeats(
-    i: int, j: int, similarity: np.ndarray, duplicates: Collection[frozenset[int]],
+    i: int,
+    j: int,
+    similarity: np.ndarray,
+    duplicates: Collection[frozenset[int]],
     rules: SummaryRules,
 ) -> bool:
     return similarity[i, j] >= rules.redundant or frozenset((i, j)) in duplicates

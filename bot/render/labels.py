@@ -17,7 +17,7 @@ def article_letter(doc: int) -> str:
 
 
 def paragraph_label(ref: ParagraphRef | SentenceRef, documents: int) -> str:
-    """"¶3" for one article; "A¶3" / "B¶1" when two are compared."""
+    """ "¶3" for one article; "A¶3" / "B¶1" when two are compared."""
     prefix = article_letter(ref.doc) if documents > 1 else ""
     return f"{prefix}¶{ref.paragraph + 1}"
 

@@ -34,8 +34,10 @@ def render_text(report: Report, width: int = 100) -> str:
 
 def _header(report: Report) -> list[str]:
     documents = report.documents
-    found = f"{len(report.pairs)} repeated paragraph pair(s), {len(report.sentence_pairs)} " \
-            "repeated sentence(s)"
+    found = (
+        f"{len(report.pairs)} repeated paragraph pair(s), {len(report.sentence_pairs)} "
+        "repeated sentence(s)"
+    )
     if len(documents) == 1:
         doc = documents[0]
         name = f"{doc.title} ({doc.source})" if doc.title else doc.source
@@ -62,10 +64,12 @@ def _entry(
         head += "  differs: " + ", ".join(f"{c.a} → {c.b}" for c in conflicts)
     lines = [head]
     for label, text in zip(labels, texts, strict=True):
-        indent = " " * 4
-        wrapped = textwrap.wrap(trim(text, 3 * (width - 12)), width - 4,
-                                initial_indent=f"{indent}{label:<8}", subsequent_indent=indent + " " * 8)
-        lines += wrapped
+        lines += textwrap.wrap(
+            trim(text, 3 * (width - 12)),
+            width - 4,
+            initial_indent=f"    {label:<8}",
+            subsequent_indent=" " * 12,
+        )
     return [*lines, ""]
 
 

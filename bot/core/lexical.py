@@ -1,0 +1,80 @@
+"""Word-level measures: exact-copy normalisation, copy similarity, and words that are rare
+within the article (what two paragraphs share that the rest of the story does not)."""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Sequence
+
+import numpy as np
+
+from bot.core.facts import extract_facts, tokens
+
+_STOPWORDS = frozenset(
+    """a an the of to in on at for by with and or but is are was were be been being has have
+    had it its this that these those as from which who whom will would said says say he she
+    they we i not no than then there their his her our you your also into about after before
+    over under up down more most can could may might should do did does so such any all each
+    other what when where while if because""".split()
+)
+_SUFFIXES = ("ing", "ed", "es", "s")
+
+
+def normalize(text: str) -> str:
+    """Text as compared for exact copies: ignores case, quote styles, punctuation, spacing."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    return " ".join(re.findall(r"\w+", text))
+
+
+def word_similarity(a: str, b: str) -> float:
+    """How much of the wording two passages share, in order (1.0: the same words)."""
+    words_a = [w.lower() for w in tokens(a) if w[0].isalnum() or w[0] in "$€£"]
+    words_b = [w.lower() for w in tokens(b) if w[0].isalnum() or w[0] in "$€£"]
+    if not words_a or not words_b:
+        return 0.0
+    return difflib.SequenceMatcher(None, words_a, words_b, autojunk=False).ratio()
+
+
+def content_words(text: str) -> list[str]:
+    """Lower-cased words without stopwords, lightly stemmed so "injured"/"injures" meet."""
+    words = []
+    for token in tokens(text.lower()):
+        if not (token[0].isalnum() or token[0] in "$€£") or token in _STOPWORDS:
+            continue
+        if token.isalpha():
+            for suffix in _SUFFIXES:
+                if token.endswith(suffix) and len(token) - len(suffix) >= 4:
+                    token = token[: -len(suffix)]
+                    break
+        words.append(token)
+    return words
+
+
+def rare_word_similarity(texts: Sequence[str]) -> np.ndarray:
+    """Cosine of TF-IDF vectors whose IDF is computed over these texts only.
+
+    Within one article the names and topic words are everywhere, so they weigh little;
+    the words two paragraphs share with nobody else weigh most.
+    """
+    counts = [Counter(content_words(t)) for t in texts]
+    vocabulary = {w: k for k, w in enumerate(sorted({w for c in counts for w in c}))}
+    n = len(texts)
+    frequency = Counter(w for c in counts for w in c)
+    matrix = np.zeros((n, max(len(vocabulary), 1)), dtype=np.float32)
+    for row, words in enumerate(counts):
+        for word, count in words.items():
+            idf = math.log((n + 1) / (frequency[word] + 0.5))
+            matrix[row, vocabulary[word]] = (1 + math.log(count)) * idf
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    matrix /= np.where(norms == 0, 1.0, norms)
+    return matrix @ matrix.T
+
+
+def number_counts(text: str) -> Counter[str]:
+    """The numbers a passage states (value and unit), for counting the ones two share."""
+    facts = extract_facts(text)
+    return Counter(f"{f.kind}={f.value}" for f in facts if f.kind.startswith("number"))

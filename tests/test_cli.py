@@ -1,0 +1,135 @@
+"""The checkdupes command line: exit codes, messages and the JSON contract.
+
+Plumbing tests run `main()` in-process with the hashing encoder; one test runs the
+installed console script end to end on the shipped example with the real model.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot import cli
+from tests.fakes import HashingEncoder
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "examples" / "water-main-break.txt"
+ARTICLE = "The council met on Monday.\n\nIt approved the budget.\n\nThe council met on Monday.\n"
+
+
+@pytest.fixture(autouse=True)
+def fast_encoder(monkeypatch):
+    monkeypatch.setattr(cli, "_encoder", HashingEncoder)
+
+
+def run(capsys, *argv, stdin: bytes | None = None, monkeypatch=None):
+    if stdin is not None:
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin)))
+    code = cli.main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_json_follows_the_contract(tmp_path, capsys):
+    path = tmp_path / "story.txt"
+    path.write_text(ARTICLE)
+    code, out, err = run(capsys, str(path), "--json")
+    assert code == 0, err
+    report = json.loads(out)
+    assert set(report) == {"documents", "pairs", "sentence_pairs", "summary", "timings_ms"}
+    assert report["documents"] == [
+        {
+            "source": str(path),
+            "title": None,
+            "paragraphs": [
+                "The council met on Monday.",
+                "It approved the budget.",
+                "The council met on Monday.",
+            ],
+        }
+    ]
+    [pair] = report["pairs"]
+    assert pair["a"] == {"doc": 0, "paragraph": 0} and pair["b"] == {"doc": 0, "paragraph": 2}
+    assert pair["kind"] == "exact" and pair["score"] == 1.0
+    assert pair["sentences"] == [{"a": 0, "b": 0, "score": 1.0}] and pair["conflicts"] == []
+    assert set(report["timings_ms"]) == {"embed", "mine", "summarize", "total"}
+    assert 1 <= len(report["summary"]) <= 3
+
+
+def test_two_inputs_compare_across_documents(tmp_path, capsys):
+    first, second = tmp_path / "a.txt", tmp_path / "b.txt"
+    first.write_text("Storm closes the harbor.\n\nFerries will not run until Friday.\n")
+    second.write_text("Ferries will not run until Friday.\n\nThe mayor visited the docks.\n")
+    code, out, _ = run(capsys, str(first), str(second), "--json")
+    assert code == 0
+    pairs = json.loads(out)["pairs"]
+    assert [(p["a"], p["b"], p["kind"]) for p in pairs] == [
+        ({"doc": 0, "paragraph": 1}, {"doc": 1, "paragraph": 0}, "exact")
+    ]
+
+
+def test_stdin_and_readable_report(capsys, monkeypatch):
+    code, out, _ = run(capsys, "-", stdin=ARTICLE.encode(), monkeypatch=monkeypatch)
+    assert code == 0
+    assert "¶1 ↔ ¶3  exact repeat  1.00" in out
+    assert "Summary" in out
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "there is no text to check"),
+        (b"   \n\n  \n", "there is no text to check"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "looks like a binary file"),
+        ("caf\xe9 au lait\n\nsecond".encode("latin-1"), "is not UTF-8 text"),
+        (b"Just one paragraph here.", "only one paragraph"),
+        (b"x" * 200_001, "over the limit of 200,000 characters"),
+    ],
+)
+def test_bad_input_exits_2_with_one_line(tmp_path, capsys, content, message):
+    path = tmp_path / "input.txt"
+    path.write_bytes(content)
+    code, out, err = run(capsys, str(path))
+    assert code == 2 and out == ""
+    assert message in err and err.count("\n") == 1 and err.startswith("checkdupes: ")
+
+
+def test_missing_file_and_directory(tmp_path, capsys):
+    code, _, err = run(capsys, str(tmp_path / "nope.txt"))
+    assert code == 2 and "does not exist" in err
+    code, _, err = run(capsys, str(tmp_path))
+    assert code == 2 and "is a directory" in err
+
+
+def test_more_than_two_inputs_is_a_usage_error(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(["a", "b", "c"])
+    assert exit_info.value.code == 2
+
+
+def test_console_script_on_the_example_with_the_real_model():
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.cli", str(EXAMPLE), "--json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    found = {
+        (p["a"]["paragraph"], p["b"]["paragraph"]): p["kind"]
+        for p in json.loads(result.stdout)["pairs"]
+    }
+    assert found == {
+        (0, 1): "paraphrase",
+        (2, 5): "conflicting",
+        (3, 7): "paraphrase",
+        (4, 9): "near_verbatim",
+    }
