@@ -15,7 +15,7 @@ from typing import TextIO
 
 from bot.core.analyze import Analyzer, Limits
 from bot.core.embed import Encoder
-from bot.core.errors import CheckdupesError, TooLong, UnsupportedInput
+from bot.core.errors import BadSetting, CheckdupesError, TooLong, UnsupportedInput
 from bot.core.segment import Document, segment
 
 EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
@@ -82,7 +82,10 @@ def read_document(source: str, limits: Limits) -> Document:
         from bot.links import FetchPolicy, LinkFetcher
         from bot.sources import document_from_url
 
-        policy = FetchPolicy.from_allow_string(os.environ.get("CHECKDUPES_FETCH_ALLOW", ""))
+        try:
+            policy = FetchPolicy.from_allow_string(os.environ.get("CHECKDUPES_FETCH_ALLOW", ""))
+        except ValueError as error:
+            raise BadSetting(str(error)) from None
         return document_from_url(source, LinkFetcher(policy))
     if source == "-":
         data = sys.stdin.buffer.read(limits.max_chars * 4 + 1)

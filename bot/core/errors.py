@@ -24,6 +24,10 @@ class UnsupportedInput(CheckdupesError):
     """Binary data, an unsupported file type or encoding."""
 
 
+class BadSetting(CheckdupesError):
+    """A setting (environment variable) has a value that cannot be used."""
+
+
 class FetchError(CheckdupesError):
     """A link could not be fetched or held no readable article."""
 
