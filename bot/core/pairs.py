@@ -17,6 +17,7 @@ sentence pairs, under stricter rules because single sentences are noisier.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -168,8 +169,8 @@ def find_pairs(passages: Sequence[Passage], rules: Rules) -> tuple[list[Pair], l
         return [], []
     table = EvidenceTable(passages)
     pairs = []
-    for i, j in zip(*np.triu_indices(len(passages), k=1), strict=True):
-        pair = _judge(passages[i], passages[j], table, int(i), int(j), rules)
+    for i, j in itertools.combinations(range(len(passages)), 2):
+        pair = _judge(passages[i], passages[j], table, i, j, rules)
         if pair is not None:
             pairs.append(pair)
     paired = {(p.a, p.b) for p in pairs}

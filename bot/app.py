@@ -1,0 +1,104 @@
+"""create_app: the Bolt app with its listeners, built from Settings and injected parts."""
+
+from __future__ import annotations
+
+import logging
+from concurrent.futures import ThreadPoolExecutor
+
+from slack_bolt import App
+from slack_bolt.adapter.socket_mode import SocketModeHandler
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
+
+from bot.config import Settings
+from bot.core.analyze import Analyzer, Limits
+from bot.core.embed import Encoder
+from bot.core.encoders import load_encoder
+from bot.inputs import InputReader
+from bot.links import FetchPolicy, LinkFetcher
+from bot.listeners import register_all
+from bot.service import CheckService
+from bot.slack_files import FileDownloader
+from bot.sources import ArticleFetcher
+from bot.work_queue import RecentKeys, WorkQueue
+
+# Bolt runs each listener on this pool and holds a command's HTTP response until the
+# listener acks; its default of 5 threads would make a burst of commands wait for an ack.
+LISTENER_THREADS = 16
+
+
+def bolt_logger() -> logging.Logger:
+    """The base logger Bolt copies into each of its own: WARNING and above only.
+
+    Below that Bolt logs request bodies (a refused request's at INFO, every payload at
+    DEBUG), and they hold article text; bot.server logs refusals without the body.
+    """
+    logger = logging.getLogger("bot.bolt")
+    logger.setLevel(logging.WARNING)
+    if not any(f is _same_token_warning for f in logger.filters):
+        logger.addFilter(_same_token_warning)
+    return logger
+
+
+def _same_token_warning(record: logging.LogRecord) -> bool:
+    # Bolt reads SLACK_BOT_TOKEN from the environment by itself and warns that the client's
+    # token wins over it: the client create_app passes carries that very token.
+    return "`token` will be unused" not in record.getMessage()
+
+
+def build_client(settings: Settings) -> WebClient:
+    """The Web API client: settings' base URL, and 429s retried after Retry-After."""
+    return WebClient(
+        token=settings.bot_token,
+        base_url=settings.api_base_url,
+        timeout=30,
+        retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=3)],
+    )
+
+
+def build_analyzer(settings: Settings, encoder: Encoder | None = None) -> Analyzer:
+    """The engine with the request limits from settings; the model it names unless given one.
+
+    Loading the model takes seconds: call this once, at startup.
+    """
+    return Analyzer(
+        encoder or load_encoder(settings.encoder), limits=Limits(max_chars=settings.max_chars)
+    )
+
+
+def create_app(
+    settings: Settings,
+    *,
+    client: WebClient | None = None,
+    analyzer: Analyzer | None = None,
+    fetcher: ArticleFetcher | None = None,
+) -> App:
+    """The Slack app. Calls auth.test once (through ``client``) to learn who the bot is."""
+    client = client or build_client(settings)
+    analyzer = analyzer or build_analyzer(settings)
+    fetcher = fetcher or LinkFetcher(FetchPolicy.from_allow_string(settings.fetch_allow))
+    app = App(
+        name="checkdupes",
+        client=client,
+        signing_secret=settings.signing_secret,
+        logger=bolt_logger(),
+        listener_executor=ThreadPoolExecutor(LISTENER_THREADS, thread_name_prefix="bolt"),
+    )
+    downloader = FileDownloader(settings.bot_token, settings.file_origins, settings.max_file_bytes)
+    service = CheckService(
+        client=client,
+        analyzer=analyzer,
+        inputs=InputReader(client, downloader, fetcher),
+        queue=WorkQueue(settings.workers, settings.queue_size),
+        recent=RecentKeys(),
+    )
+    register_all(app, service)
+    return app
+
+
+def socket_mode_handler(app: App, settings: Settings) -> SocketModeHandler:
+    """Socket Mode: Slack delivers over a websocket the app opens; no public URL needed.
+
+    Nothing connects until ``.start()`` or ``.connect()``.
+    """
+    return SocketModeHandler(app, settings.app_token)

@@ -1,0 +1,130 @@
+"""Settings for the Slack app, read once from the environment (see .env.example)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from bot.core.encoders import KINDS as ENCODER_KINDS
+
+DEFAULT_API_BASE_URL = "https://slack.com/api/"
+SLACK_FILE_HOST = "files.slack.com"
+_LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+# Every variable from_env reads; .env.example documents each (a test holds them together).
+ENV_VARIABLES = (
+    "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "PORT", "SLACK_API_BASE_URL",
+    "CHECKDUPES_FETCH_ALLOW", "CHECKDUPES_MAX_CHARS", "CHECKDUPES_WORKERS",
+    "CHECKDUPES_QUEUE_SIZE", "CHECKDUPES_MAX_FILE_BYTES", "CHECKDUPES_LOG_LEVEL",
+    "CHECKDUPES_ENCODER",
+)
+
+
+class ConfigError(ValueError):
+    """A missing or malformed setting, explained in one line (startup stops on it)."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    # Secrets stay out of repr() so that logging a Settings never leaks them.
+    bot_token: str = field(repr=False)
+    signing_secret: str = field(default="", repr=False)
+    app_token: str = field(default="", repr=False)
+    port: int = 3000
+    api_base_url: str = DEFAULT_API_BASE_URL
+    fetch_allow: str = ""
+    max_chars: int = 200_000
+    workers: int = 2
+    queue_size: int = 32
+    max_file_bytes: int = 1_000_000
+    log_level: str = "INFO"
+    encoder: str = "torch"
+
+    @property
+    def socket_mode(self) -> bool:
+        return bool(self.app_token)
+
+    @property
+    def file_origins(self) -> frozenset[tuple[str, str]]:
+        """(scheme, host[:port]) pairs the bot token may be sent to when downloading files.
+
+        Slack serves uploads from files.slack.com; a non-default API base URL (a test server,
+        a proxy) serves them from its own origin, and already receives the token anyway.
+        """
+        origins = {("https", SLACK_FILE_HOST)}
+        api = urlsplit(self.api_base_url)
+        if api.hostname not in ("slack.com", None):
+            origins.add((api.scheme, api.netloc))
+        return frozenset(origins)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> Settings:
+        """Build Settings from a mapping such as os.environ; raise ConfigError on bad input."""
+
+        def text(name: str, default: str = "") -> str:
+            return env.get(name, default).strip() or default
+
+        bot_token = text("SLACK_BOT_TOKEN")
+        signing_secret = text("SLACK_SIGNING_SECRET")
+        app_token = text("SLACK_APP_TOKEN")
+        if app_token and not app_token.startswith("xapp-"):
+            raise ConfigError(
+                "SLACK_APP_TOKEN must be an app-level token starting with xapp- "
+                "(Basic Information > App-Level Tokens, scope connections:write)."
+            )
+        mode = "Socket Mode" if app_token else "HTTP mode"
+        missing = [name for name, value in (("SLACK_BOT_TOKEN", bot_token),) if not value]
+        if not app_token and not signing_secret:
+            missing.append("SLACK_SIGNING_SECRET")
+        if missing:
+            needs = "SLACK_APP_TOKEN" if app_token else "SLACK_SIGNING_SECRET"
+            verb = "is" if len(missing) == 1 else "are"
+            raise ConfigError(
+                f"{' and '.join(missing)} {verb} not set ({mode} needs SLACK_BOT_TOKEN and "
+                f"{needs}); see .env.example."
+            )
+        api_base_url = text("SLACK_API_BASE_URL", DEFAULT_API_BASE_URL)
+        if urlsplit(api_base_url).scheme not in ("http", "https"):
+            raise ConfigError(f"SLACK_API_BASE_URL must be an http(s) URL, not {api_base_url!r}.")
+        if not api_base_url.endswith("/"):
+            api_base_url += "/"  # slack_sdk joins method names onto it
+        log_level = text("CHECKDUPES_LOG_LEVEL", "INFO").upper()
+        if log_level not in _LOG_LEVELS:
+            raise ConfigError(
+                f"CHECKDUPES_LOG_LEVEL must be one of {', '.join(_LOG_LEVELS)}, not {log_level!r}."
+            )
+        encoder = text("CHECKDUPES_ENCODER", "torch").lower()
+        if encoder not in ENCODER_KINDS:
+            raise ConfigError(
+                f"CHECKDUPES_ENCODER must be one of {', '.join(ENCODER_KINDS)}, not {encoder!r}."
+            )
+        return cls(
+            bot_token=bot_token,
+            signing_secret=signing_secret,
+            app_token=app_token,
+            port=_integer(env, "PORT", 3000, low=0, high=65535),
+            api_base_url=api_base_url,
+            fetch_allow=text("CHECKDUPES_FETCH_ALLOW"),
+            max_chars=_integer(env, "CHECKDUPES_MAX_CHARS", 200_000, low=1),
+            workers=_integer(env, "CHECKDUPES_WORKERS", 2, low=1, high=64),
+            queue_size=_integer(env, "CHECKDUPES_QUEUE_SIZE", 32, low=0),
+            max_file_bytes=_integer(env, "CHECKDUPES_MAX_FILE_BYTES", 1_000_000, low=1),
+            log_level=log_level,
+            encoder=encoder,
+        )
+
+
+def _integer(
+    env: Mapping[str, str], name: str, default: int, *, low: int, high: int | None = None
+) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw.replace("_", ""))
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, not {raw!r}.") from None
+    if value < low or (high is not None and value > high):
+        bounds = f"between {low} and {high}" if high is not None else f"at least {low}"
+        raise ConfigError(f"{name} must be {bounds}, not {value}.")
+    return value

@@ -1,0 +1,200 @@
+"""all-MiniLM-L6-v2 through ONNX Runtime with int8 weights: the fast path.
+
+The first use exports the shipped weights (``bot.core.embed.model_path()``) to ONNX, with
+mean pooling and L2 normalisation inside the graph, quantizes the weights to int8 per
+channel (per-tensor quantization loses too much: cosine to torch drops below 0.97), and
+caches the result on disk. Later processes load the cached file and never import torch:
+only onnxruntime, tokenizers and numpy, which is what makes the cold start and the memory
+small.
+
+Cache: ``$CHECKDUPES_CACHE_DIR`` or ``~/.cache/checkdupes``. The file name carries a hash
+of the model files, the onnxruntime version and the export recipe, so a new model or a
+new runtime gets a new export and a stale file is never read. Files are written to a
+temporary name in the same folder and renamed into place, so a reader never sees half a
+file and two processes exporting at once do no harm.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from bot.core.embed import Vectors, model_path
+
+# Bump when the export or quantization recipe changes: it is part of the cache key.
+RECIPE = "minilm-meanpool-l2-opset17-int8pc-v1"
+OPSET = 17
+# Files whose contents define the model; hashed into the cache key when present.
+_MODEL_FILES = (
+    "config.json",
+    "model.safetensors",
+    "pytorch_model.bin",
+    "tokenizer.json",
+    "sentence_bert_config.json",
+    "1_Pooling/config.json",
+)
+
+
+def cache_dir() -> Path:
+    """Where exported models live: $CHECKDUPES_CACHE_DIR, else ~/.cache/checkdupes."""
+    configured = os.environ.get("CHECKDUPES_CACHE_DIR", "").strip()
+    return Path(configured).expanduser() if configured else Path.home() / ".cache" / "checkdupes"
+
+
+def model_fingerprint(model_dir: str | Path, *, quantize: bool = True) -> str:
+    """Hash of the model files + onnxruntime version + recipe: the cache key (16 hex digits)."""
+    import onnxruntime
+
+    digest = hashlib.sha256()
+    digest.update(f"{RECIPE}|int8={quantize}|ort={onnxruntime.__version__}".encode())
+    root = Path(model_dir)
+    for name in _MODEL_FILES:
+        path = root / name
+        if path.is_file():
+            digest.update(name.encode())
+            with path.open("rb") as handle:
+                digest.update(hashlib.file_digest(handle, "sha256").digest())
+    return digest.hexdigest()[:16]
+
+
+def max_seq_length(model_dir: str | Path) -> int:
+    """The model's token limit as sentence-transformers applies it (256 for this model).
+
+    tokenizer.json itself says 128 (truncation and fixed padding): sentence-transformers
+    overrides that, so we do too, or long paragraphs would be cut earlier than with torch.
+    """
+    config = Path(model_dir) / "sentence_bert_config.json"
+    if config.is_file():
+        return int(json.loads(config.read_text(encoding="utf-8")).get("max_seq_length", 256))
+    return 256
+
+
+def ensure_onnx(
+    model_dir: str | Path | None = None,
+    *,
+    directory: str | Path | None = None,
+    quantize: bool = True,
+) -> Path:
+    """The cached ONNX file for this model, exporting it first when it is not there yet."""
+    source = Path(model_dir or model_path())
+    folder = Path(directory) if directory is not None else cache_dir()
+    suffix = "int8" if quantize else "fp32"
+    fingerprint = model_fingerprint(source, quantize=quantize)
+    target = folder / f"all-MiniLM-L6-v2-{fingerprint}.{suffix}.onnx"
+    if target.is_file():
+        return target
+    folder.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=".export-", dir=folder))
+    try:
+        exported = export_onnx(source, work / "model.onnx")
+        if quantize:
+            from onnxruntime.quantization import QuantType, quantize_dynamic
+
+            quantized = work / "model.int8.onnx"
+            quantize_dynamic(exported, quantized, per_channel=True, weight_type=QuantType.QInt8)
+            exported = quantized
+        os.replace(exported, target)  # atomic: same folder, same file system
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return target
+
+
+def export_onnx(model_dir: str | Path, target: Path) -> Path:
+    """Export the transformer + mean pooling + L2 norm to ONNX (fp32). Imports torch."""
+    # Imported here only: the cached path must not pay for torch (seconds, hundreds of MB).
+    import torch
+    from transformers import AutoModel
+
+    class _Pooled(torch.nn.Module):
+        def __init__(self, transformer: Any) -> None:
+            super().__init__()
+            self.transformer = transformer
+
+        def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+            hidden = self.transformer(
+                input_ids=input_ids, attention_mask=attention_mask
+            ).last_hidden_state
+            mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
+            summed = (hidden * mask).sum(dim=1)
+            mean = summed / mask.sum(dim=1).clamp(min=1e-9)
+            return torch.nn.functional.normalize(mean, p=2.0, dim=1)
+
+    # Eager attention traces to plain MatMul/Softmax, which quantize_dynamic handles.
+    transformer = AutoModel.from_pretrained(str(model_dir), attn_implementation="eager")
+    module = _Pooled(transformer).eval()
+    dummy = torch.ones((2, 8), dtype=torch.long)
+    with torch.no_grad():
+        torch.onnx.export(
+            module,
+            (dummy, dummy),
+            str(target),
+            input_names=["input_ids", "attention_mask"],
+            output_names=["embedding"],
+            dynamic_axes={
+                "input_ids": {0: "batch", 1: "tokens"},
+                "attention_mask": {0: "batch", 1: "tokens"},
+                "embedding": {0: "batch"},
+            },
+            opset_version=OPSET,
+            dynamo=False,  # the TorchScript exporter: no onnxscript dependency
+        )
+    return target
+
+
+class OnnxEncoder:
+    """all-MiniLM-L6-v2, int8, on onnxruntime (CPU). Same protocol as the torch encoder."""
+
+    def __init__(
+        self,
+        path: str | None = None,
+        *,
+        cache: str | Path | None = None,
+        batch_size: int = 32,
+        threads: int = 2,
+        quantize: bool = True,
+    ) -> None:
+        import onnxruntime
+        from tokenizers import Tokenizer
+
+        model_dir = Path(path or model_path())
+        self.model_file = ensure_onnx(model_dir, directory=cache, quantize=quantize)
+        self._tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
+        self._tokenizer.enable_truncation(max_length=max_seq_length(model_dir))
+        self._tokenizer.no_padding()  # padded per batch below, to the batch's longest text
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
+        self._session = onnxruntime.InferenceSession(
+            str(self.model_file), options, providers=["CPUExecutionProvider"]
+        )
+        self._batch_size = batch_size
+        self.dimensions = int(self._session.get_outputs()[0].shape[-1])
+
+    def encode(self, texts: Sequence[str]) -> Vectors:
+        if not texts:
+            return np.zeros((0, self.dimensions), dtype=np.float32)
+        encodings = self._tokenizer.encode_batch(list(texts))
+        # Batches of similar length waste little on padding (sentence-transformers does this too).
+        order = np.argsort([len(e.ids) for e in encodings], kind="stable")
+        out = np.empty((len(texts), self.dimensions), dtype=np.float32)
+        for start in range(0, len(order), self._batch_size):
+            rows = order[start : start + self._batch_size]
+            width = max(len(encodings[i].ids) for i in rows)
+            ids = np.zeros((len(rows), width), dtype=np.int64)
+            mask = np.zeros((len(rows), width), dtype=np.int64)
+            for k, i in enumerate(rows):
+                tokens = encodings[i].ids
+                ids[k, : len(tokens)] = tokens
+                mask[k, : len(tokens)] = 1
+            (vectors,) = self._session.run(None, {"input_ids": ids, "attention_mask": mask})
+            out[rows] = vectors
+        return out

@@ -1,0 +1,32 @@
+"""Pick the sentence encoder by name: the one place that knows every kind.
+
+``torch``: sentence-transformers on torch (the reference). ``onnx``: the same model
+exported to ONNX with int8 weights (bot.core.embed_onnx): about 3x the throughput, about
+half the memory, and no torch import once the export is cached.
+"""
+
+from __future__ import annotations
+
+from bot.core.embed import Encoder
+from bot.core.errors import BadSetting
+
+KINDS = ("torch", "onnx")
+
+
+def load_encoder(kind: str = "torch") -> Encoder:
+    """Build the encoder named `kind` ("torch" or "onnx"); each import happens only here.
+
+    Raises BadSetting for another name (it comes from CHECKDUPES_ENCODER).
+    """
+    name = kind.strip().lower()
+    if name == "torch":
+        from bot.core.embed import SentenceTransformerEncoder
+
+        return SentenceTransformerEncoder()
+    if name == "onnx":
+        from bot.core.embed_onnx import OnnxEncoder
+
+        return OnnxEncoder()
+    raise BadSetting(
+        f"CHECKDUPES_ENCODER={kind!r} is not an encoder: use one of {', '.join(KINDS)}."
+    )

@@ -1,0 +1,150 @@
+"""What a Slack request asks to check, turned into Documents: text, snippet files or links.
+
+Decided in one place for every entry point, in this order:
+1. text or snippet files attached to the message (two files: compare them);
+2. a message that is mostly one or two links: fetch them (two links: compare them);
+3. the message text itself (a line of ``---`` separates two articles).
+A mention in a thread with no article of its own checks the thread's first message.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.core.errors import CheckdupesError, EmptyInput, UnsupportedInput
+from bot.core.segment import Document, paragraph_spans, segment
+from bot.links import find_links, non_http_links, strip_links
+from bot.slack_files import FileDownloader, is_text_file, not_text
+from bot.sources import ArticleFetcher, document_from_url, documents_from_text
+
+MAX_ARTICLES = 2
+_USER_MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
+
+NOTHING_TO_CHECK = (
+    "There is no article here to check. Paste the article's text (or one or two links) "
+    "with your request; `/checkdupes help` shows every way to ask."
+)
+
+
+@dataclass(frozen=True)
+class Content:
+    """A message as far as checking goes: its text and the files shared with it."""
+
+    text: str
+    files: tuple[Mapping[str, Any], ...] = field(default_factory=tuple)
+
+
+class SlackReadError(CheckdupesError):
+    """Slack refused to show the bot a message it was asked to check."""
+
+
+class InputReader:
+    def __init__(
+        self,
+        client: WebClient,
+        downloader: FileDownloader,
+        fetcher: ArticleFetcher,
+    ) -> None:
+        self._client = client
+        self._downloader = downloader
+        self._fetcher = fetcher
+
+    def documents(
+        self, content: Content, *, channel: str, thread_parent_ts: str | None = None
+    ) -> list[Document]:
+        """The documents to analyze; a CheckdupesError says why there are none."""
+        if thread_parent_ts is not None and not has_article(content):
+            content = self.thread_parent(channel, thread_parent_ts)
+        return self._documents(content)
+
+    def thread_parent(self, channel: str, thread_ts: str) -> Content:
+        try:
+            response = self._client.conversations_replies(
+                channel=channel, ts=thread_ts, limit=1, inclusive=True
+            )
+        except SlackApiError as error:
+            raise SlackReadError(
+                "I could not read the first message of this thread "
+                f"({error.response.get('error', 'error')}). Paste the article with the mention "
+                "instead."
+            ) from None
+        messages = response.get("messages") or []
+        if not messages:
+            raise SlackReadError("I could not find the first message of this thread.")
+        parent = messages[0]
+        return Content(str(parent.get("text") or ""), tuple(parent.get("files") or ()))
+
+    def _documents(self, content: Content) -> list[Document]:
+        content = Content(content.text, tuple(self._file_details(f) for f in content.files))
+        text_files = [f for f in content.files if is_text_file(f)]
+        if text_files:
+            if len(text_files) > MAX_ARTICLES:
+                raise UnsupportedInput(_too_many("files"))
+            if len(text_files) == 1:
+                name = _file_name(text_files[0])
+                return _limit(documents_from_text(self._downloader.text(text_files[0]), name))
+            return [
+                segment(self._downloader.text(f), source=_file_name(f)) for f in text_files
+            ]
+        links = find_links(content.text)
+        if links and not has_article_text(strip_links(content.text)):
+            if len(links) > MAX_ARTICLES:
+                raise UnsupportedInput(_too_many("links"))
+            return [document_from_url(url, self._fetcher) for url in links]
+        if content.files and not has_article_text(content.text):
+            raise not_text(content.files[0])  # only an image, a PDF...: say so
+        if not has_article_text(content.text):
+            other = non_http_links(content.text)
+            if other:
+                raise UnsupportedInput(
+                    f"I can only fetch http(s) links, not {other[0]}. Paste the article's text."
+                )
+            if not strip_mentions(content.text).strip():
+                raise EmptyInput(NOTHING_TO_CHECK)
+        return _limit(documents_from_text(strip_mentions(content.text), "message"))
+
+    def _file_details(self, file: Mapping[str, Any]) -> Mapping[str, Any]:
+        """Events may carry a file stub (``file_access: check_file_info``): ask for the rest."""
+        if file.get("url_private") and file.get("file_access") != "check_file_info":
+            return file
+        try:
+            details = self._client.files_info(file=str(file.get("id", "")))["file"]
+        except SlackApiError as error:
+            raise SlackReadError(
+                f"I could not read the shared file ({error.response.get('error', 'error')})."
+            ) from None
+        return details if isinstance(details, Mapping) else file
+
+
+def strip_mentions(text: str) -> str:
+    """The text without user mentions (the bot's own, and anyone cc'd)."""
+    return _USER_MENTION.sub("", text)
+
+
+def has_article_text(text: str) -> bool:
+    """Two paragraphs or more: enough to be an article rather than a request or a remark."""
+    return len(paragraph_spans(strip_mentions(text).strip())) >= 2
+
+
+def has_article(content: Content) -> bool:
+    return bool(content.files) or bool(find_links(content.text)) or has_article_text(content.text)
+
+
+def _limit(documents: Sequence[Document]) -> list[Document]:
+    if len(documents) > MAX_ARTICLES:
+        raise UnsupportedInput(_too_many("articles"))
+    return list(documents)
+
+
+def _too_many(what: str) -> str:
+    return f"I compare at most {MAX_ARTICLES} articles at a time; send one or two {what}."
+
+
+def _file_name(file: Mapping[str, Any]) -> str:
+    return str(file.get("name") or file.get("title") or file.get("id") or "file")

@@ -1,0 +1,35 @@
+"""/checkdupes <text or link>: a parent message in the channel, the report in its thread."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext
+
+from bot.inputs import Content
+from bot.listeners.timing import ms_since_received, received_at
+from bot.render.slack import usage_message
+from bot.service import CheckRequest, CheckService, delivery_keys
+
+COMMAND = "/checkdupes"
+
+
+def register(app: App, service: CheckService) -> None:
+    @app.command(COMMAND)
+    def on_command(ack: Ack, command: dict[str, Any], context: BoltContext) -> None:
+        text = command.get("text") or ""
+        if text.strip().lower() in ("", "help", "?"):
+            ack(**usage_message())  # the ack's body is shown to the user alone
+            return
+        ack()
+        service.submit(CheckRequest(
+            entry="command",
+            channel=command["channel_id"],
+            content=Content(text),
+            team=command.get("team_id"),
+            user=command.get("user_id"),
+            response_url=command.get("response_url"),
+            dedupe_keys=delivery_keys(trigger_id=command.get("trigger_id")),
+            ack_ms=ms_since_received(context),
+            received=received_at(context),
+        ))

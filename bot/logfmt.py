@@ -1,0 +1,38 @@
+"""key=value log lines: one line per request that grep, Loki or Datadog can parse."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from typing import Any
+
+
+def kv(**fields: Any) -> str:
+    """``a=1 b="two words"``; None values are left out."""
+    parts = []
+    for key, value in fields.items():
+        if value is None:
+            continue
+        if isinstance(value, float):
+            value = f"{value:.1f}"
+        text = str(value)
+        if not text or any(ch.isspace() or ch in '"=' for ch in text):
+            text = '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+        parts.append(f"{key}={text}")
+    return " ".join(parts)
+
+
+def configure_logging(level: str) -> None:
+    """Send logfmt-style lines to stderr; quiet the libraries that log each HTTP call."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(
+        logging.Formatter("ts=%(asctime)s level=%(levelname)s logger=%(name)s %(message)s")
+    )
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    # At DEBUG slack_sdk logs request bodies (article text); keep them at INFO or above.
+    # At DEBUG slack_sdk logs request bodies (article text). Bolt's loggers are set in
+    # bot.app.bolt_logger.
+    for noisy in ("slack_sdk", "urllib3", "httpx", "httpcore", "waitress.queue"):
+        logging.getLogger(noisy).setLevel(max(logging.INFO, logging.getLevelName(level)))

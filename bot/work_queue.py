@@ -1,0 +1,83 @@
+"""Concurrency helpers for the Slack app: a bounded worker pool and a delivery deduper."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+
+log = logging.getLogger(__name__)
+
+
+class WorkQueue:
+    """Runs jobs on ``workers`` threads with at most ``size`` more waiting.
+
+    ThreadPoolExecutor's own queue is unbounded: a burst would pile up behind the CPU-bound
+    analysis and users would wait minutes without knowing. Here ``submit`` answers at once
+    whether the job was taken, so the caller can tell the user to retry instead.
+    """
+
+    def __init__(self, workers: int, size: int) -> None:
+        self._slots = threading.BoundedSemaphore(workers + size)
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="checkdupes")
+
+    def submit(self, job: Callable[[], None]) -> bool:
+        """Queue ``job``; False (and nothing queued) when every slot is taken."""
+        if not self._slots.acquire(blocking=False):
+            return False
+        try:
+            self._pool.submit(self._run, job)
+        except RuntimeError:  # shut down
+            self._slots.release()
+            return False
+        return True
+
+    def _run(self, job: Callable[[], None]) -> None:
+        try:
+            job()
+        except Exception:  # a job handles its own errors; this only keeps the pool alive
+            log.exception("event=job_crashed")
+        finally:
+            self._slots.release()
+
+    def shutdown(self, *, wait: bool = True) -> None:
+        self._pool.shutdown(wait=wait, cancel_futures=not wait)
+
+
+class RecentKeys:
+    """A thread-safe set that forgets keys after ``ttl`` seconds and holds at most ``capacity``.
+
+    Slack redelivers an event it thinks we missed (X-Slack-Retry-Num) and delivers one
+    message twice when two subscriptions match it (app_mention and message.im); both carry
+    a key we have seen recently.
+    """
+
+    def __init__(
+        self,
+        ttl: float = 600.0,
+        capacity: int = 10_000,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._ttl = ttl
+        self._capacity = capacity
+        self._clock = clock
+        self._seen: OrderedDict[str, float] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def first_time(self, keys: Iterable[str]) -> bool:
+        """Remember every key; True when none of them was seen within the TTL."""
+        now = self._clock()
+        keys = [k for k in keys if k]
+        with self._lock:
+            while self._seen and next(iter(self._seen.values())) <= now - self._ttl:
+                self._seen.popitem(last=False)
+            fresh = not any(k in self._seen for k in keys)
+            for key in keys:
+                self._seen[key] = now
+                self._seen.move_to_end(key)
+            while len(self._seen) > self._capacity:
+                self._seen.popitem(last=False)
+        return fresh

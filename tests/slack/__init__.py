@@ -1,0 +1,1 @@
+"""Scenario tests: the real Bolt app over the real HTTP server against a fake Slack Web API."""

@@ -1,0 +1,36 @@
+"""Socket Mode wiring: the handler is built from the same app, without touching the network."""
+
+from __future__ import annotations
+
+from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+from bot.app import build_analyzer, create_app, socket_mode_handler
+from bot.config import Settings
+from tests.fakes import HashingEncoder
+from tests.slack.fake_slack import FakeSlack
+from tests.slack.harness import TOKEN
+
+
+def test_socket_mode_handler_is_built_without_connecting() -> None:
+    fake = FakeSlack(TOKEN).start()
+    try:
+        settings = Settings.from_env({
+            "SLACK_BOT_TOKEN": TOKEN,
+            "SLACK_APP_TOKEN": "xapp-1-A0APP-123-abc",
+            "SLACK_API_BASE_URL": fake.base_url,
+        })
+        app = create_app(settings, analyzer=build_analyzer(settings, HashingEncoder()))
+
+        handler = socket_mode_handler(app, settings)
+        try:
+            assert isinstance(handler, SocketModeHandler)
+            assert handler.app is app
+            assert handler.app_token == "xapp-1-A0APP-123-abc"
+            # apps.connections.open would go through the app's client, to the configured base.
+            assert handler.client.web_client.base_url == fake.base_url
+            assert not handler.client.is_connected()
+        finally:
+            handler.close()
+        assert [c.method for c in fake.calls()] == ["auth.test"]
+    finally:
+        fake.close()
