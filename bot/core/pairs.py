@@ -108,6 +108,7 @@ class Rules:
     evidence_weights: tuple[float, float, float, float, float] = (3.36, 3.18, 7.99, 11.12, 4.45)
     evidence_bias: float = -12.02
     aligned_sentence: float = 0.55  # sentence cosine that counts as "lines up"
+    unrelated_sentence: float = 0.35  # below this two sentences have nothing in common
     # Lone sentences: compared when their cosine or their rare-word similarity reaches this.
     sentence_candidate: float = 0.50
     min_sentence_words: int = 5
@@ -192,7 +193,7 @@ def _judge(
         return None
     else:
         evidence = table.of(i, j)
-        if not rules.is_paraphrase(evidence):
+        if not rules.is_paraphrase(evidence) or _one_sentence_in_common(a, b, rules):
             return None
         kind, score = "paraphrase", evidence.cosine
     aligned = _align(a, b, rules)
@@ -224,6 +225,18 @@ def _coverage(a: Passage, b: Passage) -> float:
     cover_a = float(np.average(sims.max(axis=1), weights=weights_a))
     cover_b = float(np.average(sims.max(axis=0), weights=weights_b))
     return (cover_a + cover_b) / 2
+
+
+def _one_sentence_in_common(a: Passage, b: Passage, rules: Rules) -> bool:
+    """True when the pair shares one sentence, nothing else lines up, and the rest is most of
+    one paragraph: a repeated sentence (reported as such), not a repeated paragraph."""
+    sims = a.sentence_vectors @ b.sentence_vectors.T
+    if min(sims.shape) < 2:
+        return False
+    i, j = np.unravel_index(int(sims.argmax()), sims.shape)
+    rest = np.delete(np.delete(sims, i, axis=0), j, axis=1)
+    shared_share = min(len(a.sentences[i]) / len(a.text), len(b.sentences[j]) / len(b.text))
+    return float(rest.max()) < rules.unrelated_sentence and shared_share < 0.5
 
 
 def _align(a: Passage, b: Passage, rules: Rules) -> tuple[AlignedSentences, ...]:
