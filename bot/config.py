@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -11,13 +12,20 @@ from bot.core.encoders import KINDS as ENCODER_KINDS
 DEFAULT_API_BASE_URL = "https://slack.com/api/"
 SLACK_FILE_HOST = "files.slack.com"
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+_REDIS_SCHEMES = ("redis", "rediss", "unix")
+DEFAULT_QUEUE = "checkdupes"
 # Every variable from_env reads; .env.example documents each (a test holds them together).
 ENV_VARIABLES = (
     "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "PORT", "SLACK_API_BASE_URL",
     "CHECKDUPES_FETCH_ALLOW", "CHECKDUPES_MAX_CHARS", "CHECKDUPES_WORKERS",
     "CHECKDUPES_QUEUE_SIZE", "CHECKDUPES_MAX_FILE_BYTES", "CHECKDUPES_LOG_LEVEL",
-    "CHECKDUPES_ENCODER",
+    "CHECKDUPES_ENCODER", "CHECKDUPES_ENCODER_FACTORY", "REDIS_URL", "CHECKDUPES_QUEUE",
+    "CHECKDUPES_JOB_RETRIES", "CHECKDUPES_JOB_TIMEOUT_S", "CHECKDUPES_WORKER_LOST_AFTER_S",
 )
+
+
+_FACTORY = re.compile(r"[A-Za-z_][\w.]*:[A-Za-z_][\w.]*")
+_QUEUE_NAME = re.compile(r"[\w.-]+")
 
 
 class ConfigError(ValueError):
@@ -39,6 +47,18 @@ class Settings:
     max_file_bytes: int = 1_000_000
     log_level: str = "INFO"
     encoder: str = "torch"
+    # "module:callable" returning an Encoder, used instead of ``encoder`` (tests, experiments).
+    encoder_factory: str = ""
+    # Set: web processes only verify, ack and queue; ``python -m bot worker`` processes check.
+    redis_url: str = field(default="", repr=False)  # may hold a password
+    queue_name: str = DEFAULT_QUEUE
+    job_retries: int = 2
+    job_timeout_s: int = 120
+    worker_lost_after_s: int = 30
+
+    @property
+    def scaled_out(self) -> bool:
+        return bool(self.redis_url)
 
     @property
     def socket_mode(self) -> bool:
@@ -58,8 +78,12 @@ class Settings:
         return frozenset(origins)
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str]) -> Settings:
-        """Build Settings from a mapping such as os.environ; raise ConfigError on bad input."""
+    def from_env(cls, env: Mapping[str, str], *, worker: bool = False) -> Settings:
+        """Build Settings from a mapping such as os.environ; raise ConfigError on bad input.
+
+        ``worker``: for ``python -m bot worker``, which needs the bot token and REDIS_URL but
+        neither the signing secret nor the app token (it never hears from Slack).
+        """
 
         def text(name: str, default: str = "") -> str:
             return env.get(name, default).strip() or default
@@ -72,17 +96,27 @@ class Settings:
                 "SLACK_APP_TOKEN must be an app-level token starting with xapp- "
                 "(Basic Information > App-Level Tokens, scope connections:write)."
             )
-        mode = "Socket Mode" if app_token else "HTTP mode"
-        missing = [name for name, value in (("SLACK_BOT_TOKEN", bot_token),) if not value]
-        if not app_token and not signing_secret:
-            missing.append("SLACK_SIGNING_SECRET")
-        if missing:
-            needs = "SLACK_APP_TOKEN" if app_token else "SLACK_SIGNING_SECRET"
-            verb = "is" if len(missing) == 1 else "are"
+        redis_url = text("REDIS_URL")
+        if redis_url and urlsplit(redis_url).scheme not in _REDIS_SCHEMES:
             raise ConfigError(
-                f"{' and '.join(missing)} {verb} not set ({mode} needs SLACK_BOT_TOKEN and "
-                f"{needs}); see .env.example."
+                "REDIS_URL must start with redis://, rediss:// or unix:// "
+                "(e.g. redis://localhost:6379/0)."
             )
+        missing = [] if bot_token else ["SLACK_BOT_TOKEN"]
+        if worker:
+            if not redis_url:
+                missing.append("REDIS_URL")
+            why = "python -m bot worker takes its jobs from Redis and answers in Slack"
+        else:
+            if not app_token and not signing_secret:
+                missing.append("SLACK_SIGNING_SECRET")
+            mode = "Socket Mode" if app_token else "HTTP mode"
+            why = f"{mode} needs SLACK_BOT_TOKEN and " + (
+                "SLACK_APP_TOKEN" if app_token else "SLACK_SIGNING_SECRET"
+            )
+        if missing:
+            verb = "is" if len(missing) == 1 else "are"
+            raise ConfigError(f"{' and '.join(missing)} {verb} not set ({why}); see .env.example.")
         api_base_url = text("SLACK_API_BASE_URL", DEFAULT_API_BASE_URL)
         if urlsplit(api_base_url).scheme not in ("http", "https"):
             raise ConfigError(f"SLACK_API_BASE_URL must be an http(s) URL, not {api_base_url!r}.")
@@ -98,6 +132,17 @@ class Settings:
             raise ConfigError(
                 f"CHECKDUPES_ENCODER must be one of {', '.join(ENCODER_KINDS)}, not {encoder!r}."
             )
+        encoder_factory = text("CHECKDUPES_ENCODER_FACTORY")
+        if encoder_factory and not _FACTORY.fullmatch(encoder_factory):
+            raise ConfigError(
+                "CHECKDUPES_ENCODER_FACTORY must be module:callable (e.g. mypkg.encoders:make), "
+                f"not {encoder_factory!r}."
+            )
+        queue_name = text("CHECKDUPES_QUEUE", DEFAULT_QUEUE)
+        if not _QUEUE_NAME.fullmatch(queue_name):
+            raise ConfigError(
+                f"CHECKDUPES_QUEUE must be letters, digits, '.', '_' or '-', not {queue_name!r}."
+            )
         return cls(
             bot_token=bot_token,
             signing_secret=signing_secret,
@@ -111,6 +156,12 @@ class Settings:
             max_file_bytes=_integer(env, "CHECKDUPES_MAX_FILE_BYTES", 1_000_000, low=1),
             log_level=log_level,
             encoder=encoder,
+            encoder_factory=encoder_factory,
+            redis_url=redis_url,
+            queue_name=queue_name,
+            job_retries=_integer(env, "CHECKDUPES_JOB_RETRIES", 2, low=0, high=10),
+            job_timeout_s=_integer(env, "CHECKDUPES_JOB_TIMEOUT_S", 120, low=1),
+            worker_lost_after_s=_integer(env, "CHECKDUPES_WORKER_LOST_AFTER_S", 30, low=1),
         )
 
 

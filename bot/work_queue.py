@@ -1,4 +1,7 @@
-"""Concurrency helpers for the Slack app: a bounded worker pool and a delivery deduper."""
+"""The single-process queue: a bounded worker pool, and a delivery deduper in memory.
+
+bot.scale has the Redis counterparts, for web and worker processes on several machines.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +12,12 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 
+from bot.check_request import CheckRequest
+
 log = logging.getLogger(__name__)
+
+# Slack retries a delivery for about five minutes: remember deliveries twice as long.
+DEDUPE_TTL_S = 600
 
 
 class WorkQueue:
@@ -47,6 +55,17 @@ class WorkQueue:
         self._pool.shutdown(wait=wait, cancel_futures=not wait)
 
 
+class LocalQueue:
+    """Requests run by ``run`` on this process's WorkQueue threads (no REDIS_URL)."""
+
+    def __init__(self, pool: WorkQueue, run: Callable[[CheckRequest], None]) -> None:
+        self._pool = pool
+        self._run = run
+
+    def submit(self, request: CheckRequest) -> bool:
+        return self._pool.submit(lambda: self._run(request))
+
+
 class RecentKeys:
     """A thread-safe set that forgets keys after ``ttl`` seconds and holds at most ``capacity``.
 
@@ -57,7 +76,7 @@ class RecentKeys:
 
     def __init__(
         self,
-        ttl: float = 600.0,
+        ttl: float = DEDUPE_TTL_S,
         capacity: int = 10_000,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:

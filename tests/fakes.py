@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 import zlib
 from collections.abc import Sequence
 
@@ -29,3 +30,29 @@ class HashingEncoder:
                 vectors[row, zlib.crc32(word.encode()) % self.dimensions] += 1.0
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
         return vectors / np.where(norms == 0, 1.0, norms)
+
+
+_SLEEP = re.compile(r"\[\[sleep (\d+(?:\.\d+)?)\]\]")
+CRASH = "[[crash]]"
+
+
+class ScriptedEncoder(HashingEncoder):
+    """HashingEncoder that obeys stage directions in the text it encodes.
+
+    ``[[sleep 2]]`` holds the batch 2 s (a worker busy long enough to be killed mid-job);
+    ``[[crash]]`` raises on every attempt (a job that keeps failing). Worker processes that a
+    test starts get it through CHECKDUPES_ENCODER_FACTORY=tests.fakes:ScriptedEncoder.
+    """
+
+    def encode(self, texts: Sequence[str]) -> Vectors:
+        joined = "\n".join(texts)
+        if CRASH in joined:
+            raise RuntimeError("scripted crash")
+        for seconds in _SLEEP.findall(joined):
+            time.sleep(float(seconds))
+        return super().encode(texts)
+
+
+def no_encoder() -> HashingEncoder:
+    """A factory for processes that must never load a model (a web process with REDIS_URL)."""
+    raise AssertionError("this process was not meant to load a model")

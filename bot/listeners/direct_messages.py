@@ -6,9 +6,10 @@ from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
 
+from bot.check_request import CheckRequest, delivery_keys
 from bot.inputs import Content
 from bot.listeners.timing import ms_since_received, received_at
-from bot.service import CheckRequest, CheckService, delivery_keys
+from bot.service import CheckService
 
 # A plain message, or one that shares a file (a long paste Slack turned into a snippet).
 # Edits, deletions, joins and the like are not requests.

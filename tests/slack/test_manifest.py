@@ -53,11 +53,14 @@ def test_every_variable_settings_reads_is_listed() -> None:
     read = {
         node.value for node in ast.walk(ast.parse(source))
         if isinstance(node, ast.Constant) and isinstance(node.value, str)
-        and re.fullmatch(r"(SLACK|CHECKDUPES)_[A-Z_]+|PORT", node.value)
+        and re.fullmatch(r"(SLACK|CHECKDUPES)_[A-Z_]+|PORT|REDIS_URL", node.value)
     }
     assert read == set(ENV_VARIABLES)
     assert Settings.from_env({"SLACK_BOT_TOKEN": "x", "SLACK_SIGNING_SECRET": "y"})
 
 
-def test_procfile_runs_the_same_command_as_everyone() -> None:
-    assert (ROOT / "Procfile").read_text(encoding="utf-8").strip() == "web: python -m bot"
+def test_procfile_runs_the_same_commands_as_everyone() -> None:
+    assert (ROOT / "Procfile").read_text(encoding="utf-8").splitlines() == [
+        "web: python -m bot",
+        "worker: python -m bot worker",
+    ]

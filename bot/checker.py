@@ -1,0 +1,107 @@
+"""The one "analyze and reply" path, run by whichever worker takes a request.
+
+In one process a thread of bot.work_queue runs it; with Redis a ``python -m bot worker``
+process runs it (bot.scale.jobs). Either way: read the input, analyze, post the report in the
+thread (or ephemerally where the bot may not post), and finish with ✅ or ⚠️.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+
+from bot.check_request import CheckRequest
+from bot.core.analyze import Analyzer
+from bot.core.errors import CheckdupesError
+from bot.inputs import InputReader
+from bot.logfmt import kv
+from bot.render.slack import (
+    Message,
+    checking_message,
+    error_message,
+    failure_message,
+    render_report,
+)
+from bot.replies import DONE, FAILED, WORKING, Outcome, Replier, ms
+
+log = logging.getLogger("bot.requests")
+
+Checkpoint = Callable[[CheckRequest], None]
+
+
+def _no_checkpoint(request: CheckRequest) -> None:
+    pass
+
+
+class Checker:
+    def __init__(self, *, analyzer: Analyzer, inputs: InputReader, replies: Replier) -> None:
+        self._analyzer = analyzer
+        self._inputs = inputs
+        self._replies = replies
+
+    def run(
+        self,
+        request: CheckRequest,
+        *,
+        raise_errors: bool = False,
+        checkpoint: Checkpoint = _no_checkpoint,
+    ) -> None:
+        """Check ``request`` and answer it.
+
+        Bad input (a CheckdupesError) is always answered with its reason. Any other error is
+        answered with a short "something went wrong", unless ``raise_errors``: then it
+        propagates, for a queue that runs the request again and calls ``give_up`` when it
+        stops trying. ``checkpoint`` receives the request again whenever it changes (a
+        slash command's parent message was posted), so a later attempt answers in the same
+        thread instead of posting a second parent.
+        """
+        outcome = Outcome()
+        if request.queued_at is not None:
+            outcome.queue_ms = ms(max(0.0, time.time() - request.queued_at))
+        react_ts = request.message_ts
+        messages: list[Message]
+        try:
+            documents = self._inputs.documents(
+                request.content,
+                channel=request.channel,
+                thread_parent_ts=request.thread_parent_ts,
+            )
+            outcome.paragraphs = sum(len(d.paragraphs) for d in documents)
+            self._analyzer.check(documents)  # a too-short text gets no parent message
+            if request.thread_ts is None:
+                request = self._replies.post_parent(
+                    request, checking_message(outcome.paragraphs, request.user)
+                )
+                checkpoint(request)
+                react_ts = request.message_ts
+                self._replies.react(request.channel, react_ts, WORKING)
+            started = time.perf_counter()
+            report = self._analyzer.analyze(documents)
+            outcome.analysis_ms = ms(time.perf_counter() - started)
+            outcome.pairs, outcome.sentence_pairs = len(report.pairs), len(report.sentence_pairs)
+            messages, reaction = render_report(report), DONE
+        except CheckdupesError as error:
+            outcome.result = f"rejected:{type(error).__name__}"
+            messages, reaction = [error_message(str(error))], FAILED
+        except Exception as error:
+            if raise_errors:
+                # No traceback here: the queue logs it with the job, once per attempt.
+                log.warning(kv(event="request_failed", entry=request.entry,
+                               channel=request.channel, ts=request.message_ts,
+                               event_id=request.event_id, error=type(error).__name__))
+                raise
+            log.exception(kv(event="request_failed", entry=request.entry, channel=request.channel,
+                             ts=request.message_ts, event_id=request.event_id))
+            outcome.result = "error"
+            messages, reaction = [failure_message()], FAILED
+        self._replies.finish(request, react_ts, messages, reaction, outcome)
+        self._replies.log(request, outcome)
+
+    def give_up(self, request: CheckRequest, *, reason: str) -> None:
+        """The last attempt failed, or its worker died: ⚠️ and a short message, never a trace."""
+        log.warning(kv(event="request_given_up", entry=request.entry, channel=request.channel,
+                       ts=request.message_ts, event_id=request.event_id, reason=reason))
+        outcome = Outcome(result="error")
+        self._replies.finish(request, request.message_ts, [failure_message()], FAILED, outcome)
+        self._replies.log(request, outcome)
