@@ -77,6 +77,9 @@ def test_when_the_queue_is_full_the_user_is_told_to_retry(
     running, _ = slack.mention(ARTICLE)
     assert encoder.entered.wait(5)
     waiting, _ = slack.mention(ARTICLE)  # fills the queue's one slot
+    # Listeners queue after the ack, on their own threads: the 👀 on `waiting` comes just
+    # before it is queued, so waiting for it keeps the third mention from overtaking it.
+    slack.fake.wait_for("reactions.add", timestamp=waiting, name="eyes")
     refused, response = slack.mention(ARTICLE)
 
     assert response.status == 200
