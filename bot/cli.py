@@ -8,11 +8,19 @@ import shutil
 import sys
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
 
+from bot.archive import (
+    Archive,
+    ArchiveError,
+    ArchiveSettings,
+    check_with_archive,
+    open_archive,
+    story_link,
+)
 from bot.core.analyze import Analyzer, Limits
 from bot.core.embed import Encoder
 from bot.core.errors import BadSetting, CheckdupesError, TooLong, UnsupportedInput
@@ -35,30 +43,57 @@ def build_parser() -> argparse.ArgumentParser:
         help="a text file, an http(s) URL, or - for standard input (one or two)",
     )
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    parser.add_argument(
+        "--archive",
+        metavar="PATH",
+        help="also report paragraphs that repeat stories checked earlier, from this archive "
+        "(a SQLite file, created if missing, or a postgresql:// URL), then add the article to "
+        "it; see: checkdupes archive --help",
+    )
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["archive"]:  # a subcommand; "checkdupes ./archive" still checks a file
+        # Imported here: bot.cli_archive builds on this module's readers.
+        from bot.cli_archive import archive_main
+
+        return archive_main(argv[1:])
     parser = build_parser()
     args = parser.parse_args(argv)
     if len(args.inputs) > 2:
         parser.error("give one INPUT, or two to compare")
-    limits = Limits(max_chars=int(os.environ.get("CHECKDUPES_MAX_CHARS", Limits.max_chars)))
-    try:
-        documents = [read_document(source, limits) for source in args.inputs]
+    return run(lambda: check(args.inputs, json_output=args.json, archive_at=args.archive))
+
+
+def check(inputs: Sequence[str], *, json_output: bool, archive_at: str | None) -> str:
+    """The report on one or two INPUTs, as text or JSON; with an archive, also seen before."""
+    limits = cli_limits()
+    documents = [read_document(source, limits) for source in inputs]
+    with closing_archive(archive_at) as archive:
         with progress(sys.stderr, "loading the model"):
             analyzer = Analyzer(_encoder(), limits=limits)
         analyzer.check(documents)
         with progress(sys.stderr, "analyzing"):
-            report = analyzer.analyze(documents)
-        if args.json:
-            from bot.render.json_report import report_to_json
+            if archive is None:
+                report = analyzer.analyze(documents)
+            else:
+                links = [input_link(s, d) for s, d in zip(inputs, documents, strict=True)]
+                report = check_with_archive(analyzer, documents, archive, links=links)
+    if json_output:
+        from bot.render.json_report import report_to_json
 
-            output = report_to_json(report) + "\n"
-        else:
-            from bot.render.terminal import render_text
+        return report_to_json(report) + "\n"
+    from bot.render.terminal import render_text
 
-            output = render_text(report, width=min(shutil.get_terminal_size().columns, 110))
+    return render_text(report, width=min(shutil.get_terminal_size().columns, 110))
+
+
+def run(task: Callable[[], str]) -> int:
+    """Run a command and print its output; every failure is one line on stderr."""
+    try:
+        output = task()
     except CheckdupesError as error:
         print(f"checkdupes: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -74,6 +109,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERNAL
     sys.stdout.write(output)
     return EXIT_OK
+
+
+def cli_limits() -> Limits:
+    return Limits(max_chars=int(os.environ.get("CHECKDUPES_MAX_CHARS", Limits.max_chars)))
 
 
 def read_document(source: str, limits: Limits) -> Document:
@@ -105,6 +144,43 @@ def read_document(source: str, limits: Limits) -> Document:
             "check a shorter part, or split it."
         )
     return segment(text, source=name)
+
+
+def input_link(source: str, document: Document) -> str:
+    """The link an INPUT is archived under: the article's URL, a file:// URI, or for stdin a
+    name made from its text (bot.archive.story_link)."""
+    if source == "-" or source.startswith(("http://", "https://")):
+        return story_link(document)
+    return Path(source).resolve().as_uri()
+
+
+@contextmanager
+def closing_archive(location: str | None, *, create: bool = True) -> Iterator[Archive | None]:
+    """The archive at a SQLite path or postgresql:// URL (None: no archive), closed after.
+
+    Retention comes from CHECKDUPES_ARCHIVE_RETENTION_DAYS, as for the bot. create=False:
+    a missing SQLite file is an error rather than a new empty archive (list, forget).
+    """
+    if not location:
+        yield None
+        return
+    settings = ArchiveSettings.from_env(os.environ)
+    is_url = location.startswith(("postgresql://", "postgres://"))
+    if not create and not is_url and not Path(location).exists():
+        raise ArchiveError(
+            f"there is no archive at {location} yet: checkdupes --archive {location} INPUT "
+            "(or checkdupes archive add) makes one"
+        )
+    archive = open_archive(
+        location if is_url else None,
+        None if is_url else location,
+        retention_days=settings.retention_days,
+    )
+    try:
+        yield archive
+    finally:
+        if archive is not None:
+            archive.close()
 
 
 def decode(data: bytes, name: str) -> str:

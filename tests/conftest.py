@@ -37,3 +37,7 @@ def analyzer(real_encoder: SentenceTransformerEncoder) -> Analyzer:
 @pytest.fixture
 def hashing_encoder() -> HashingEncoder:
     return HashingEncoder()
+
+
+# The archive's store fixtures (SQLite and PostgreSQL), shared by its test modules.
+pytest_plugins = ["tests.archive_stores"]

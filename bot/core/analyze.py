@@ -12,6 +12,7 @@ import numpy as np
 from bot.core.embed import Encoder, encode_unique
 from bot.core.errors import TooLong, TooShort
 from bot.core.pairs import Pair, ParagraphRef, Passage, Rules, SentencePair, find_pairs
+from bot.core.seen_before import SeenBefore
 from bot.core.segment import Document
 from bot.core.summarize import SummaryRules, summarize
 
@@ -29,6 +30,9 @@ class Report:
     sentence_pairs: tuple[SentencePair, ...]
     summary: tuple[str, ...]
     timings_ms: Mapping[str, float] = field(default_factory=dict)
+    # Paragraphs that repeat stories checked earlier; None when no archive was consulted
+    # (so the JSON keeps its keys), () when one was and nothing repeats.
+    seen_before: tuple[SeenBefore, ...] | None = None
 
 
 class Analyzer:
@@ -66,10 +70,15 @@ class Analyzer:
                 "blank lines or line breaks) to check it for repeats."
             )
 
-    def analyze(self, documents: Sequence[Document]) -> Report:
+    def analyze(
+        self, documents: Sequence[Document], *, passages: Sequence[Passage] | None = None
+    ) -> Report:
+        """`passages`: this analyzer's embed(documents), when the caller needs the vectors too
+        (the archive stores them) and should not pay for encoding twice."""
         self.check(documents)
         started = time.perf_counter()
-        passages = self.embed(documents)
+        if passages is None:
+            passages = self.embed(documents)
         embedded = time.perf_counter()
         pairs, sentence_pairs = find_pairs(passages, self.rules)
         mined = time.perf_counter()

@@ -171,16 +171,17 @@ def find_pairs(passages: Sequence[Passage], rules: Rules) -> tuple[list[Pair], l
     table = EvidenceTable(passages)
     pairs = []
     for i, j in itertools.combinations(range(len(passages)), 2):
-        pair = _judge(passages[i], passages[j], table, i, j, rules)
+        pair = judge(passages[i], passages[j], table, i, j, rules)
         if pair is not None:
             pairs.append(pair)
     paired = {(p.a, p.b) for p in pairs}
     return pairs, _sentence_pairs(passages, paired, rules)
 
 
-def _judge(
+def judge(
     a: Passage, b: Passage, table: EvidenceTable, i: int, j: int, rules: Rules
 ) -> Pair | None:
+    """The one decision "do passages i and j of `table` repeat each other, and how"."""
     if normalize(a.text) == normalize(b.text):
         return Pair(a.ref, b.ref, "exact", 1.0, _align(a, b, rules))
     if table.cosine[i, j] < rules.candidate_cosine:

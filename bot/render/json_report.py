@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from typing import Any
 
 from bot.core.analyze import Report
 from bot.core.facts import Conflict
 from bot.core.pairs import ParagraphRef, SentenceRef
+from bot.core.seen_before import SeenBefore
 
 
 def report_to_dict(report: Report) -> dict[str, Any]:
-    return {
+    result: dict[str, Any] = {
         "documents": [
             {"source": d.source, "title": d.title, "paragraphs": [p.text for p in d.paragraphs]}
             for d in report.documents
@@ -40,10 +42,35 @@ def report_to_dict(report: Report) -> dict[str, Any]:
         "summary": list(report.summary),
         "timings_ms": dict(report.timings_ms),
     }
+    if report.seen_before is not None:  # only when an archive was consulted
+        result["seen_before"] = [_seen_before(s) for s in report.seen_before]
+    return result
 
 
 def report_to_json(report: Report) -> str:
     return json.dumps(report_to_dict(report), ensure_ascii=False, indent=2)
+
+
+def _seen_before(seen: SeenBefore) -> dict[str, Any]:
+    return {
+        "paragraph": _paragraph(seen.paragraph),
+        "story": {
+            "id": seen.story.id,
+            "source": seen.story.source,
+            "title": seen.story.title,
+            "checked_at": utc_timestamp(seen.story.checked_at),
+        },
+        "story_paragraph": seen.story_paragraph,
+        "kind": seen.kind,
+        "score": seen.score,
+        # Named, not a/b: "paragraph" (now) and "story_paragraph" (before) are not a pair.
+        "conflicts": [{"before": c.a, "now": c.b} for c in seen.conflicts],
+    }
+
+
+def utc_timestamp(moment: datetime) -> str:
+    """2026-11-24T10:00:00Z: whole seconds, UTC, the form most tools parse."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _paragraph(ref: ParagraphRef) -> dict[str, int]:

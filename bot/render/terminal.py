@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from datetime import UTC
 
 from bot.core.analyze import Report
 from bot.core.facts import Conflict
@@ -25,6 +26,8 @@ def render_text(report: Report, width: int = 100) -> str:
             texts = (_sentence_text(report, sp.a), _sentence_text(report, sp.b))
             labels = (sentence_label(sp.a, documents), sentence_label(sp.b, documents))
             lines += _entry(number, labels, texts, sp.kind, sp.score, sp.conflicts, width)
+    if report.seen_before is not None:
+        lines += _seen_before(report, width)
     if report.summary:
         lines.append("Summary")
         for sentence in report.summary:
@@ -71,6 +74,31 @@ def _entry(
             subsequent_indent=" " * 12,
         )
     return [*lines, ""]
+
+
+def _seen_before(report: Report, width: int) -> list[str]:
+    """Paragraphs that repeat stories checked earlier, each with the story's link and date."""
+    if not report.seen_before:
+        return ["Seen before: nothing here repeats a story in the archive.", ""]
+    lines = ["Seen before (repeats of stories checked earlier)", ""]
+    documents = len(report.documents)
+    for number, seen in enumerate(report.seen_before, 1):
+        story = seen.story
+        when = story.checked_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+        where = f"from {story.title!r}, " if story.title else ""
+        labels = (paragraph_label(seen.paragraph, documents), f"old ¶{seen.story_paragraph + 1}")
+        texts = (_paragraph_text(report, seen.paragraph), seen.story_text)
+        head, *body = _entry(number, labels, texts, seen.kind, seen.score, seen.conflicts, width)
+        about = textwrap.wrap(
+            f"{where}checked {when}: {story.source}",
+            width - 4,
+            initial_indent="    ",
+            subsequent_indent="      ",
+            break_long_words=False,  # a link cut in two cannot be clicked
+            break_on_hyphens=False,
+        )
+        lines += [head, *about, *body]
+    return lines
 
 
 def _paragraph_text(report: Report, ref: ParagraphRef) -> str:
