@@ -62,9 +62,16 @@ def serve(settings: Settings) -> int:
     from slack_bolt.error import BoltError
 
     from bot.app import build_analyzer, create_app, socket_mode_handler
+    from bot.archive import ArchiveError
     from bot.scale.redis_queue import unreachable
     from bot.server import HttpServer
 
+    try:
+        # Before the model loads: a wrong CHECKDUPES_ARCHIVE or DATABASE_URL stops at once.
+        archive = settings.archive.open()
+    except ArchiveError as error:
+        print(f"checkdupes: {error}", file=sys.stderr)
+        return 2
     analyzer = None
     if settings.scaled_out:
         problem = unreachable(settings.redis_url)
@@ -75,7 +82,8 @@ def serve(settings: Settings) -> int:
         log.info(kv(event="loading_model"))
         analyzer = build_analyzer(settings)  # once, before the first request: ~5 s
     try:
-        app = create_app(settings, analyzer=analyzer)  # checks the token with auth.test
+        # Checks the token with auth.test.
+        app = create_app(settings, analyzer=analyzer, archive=archive)
     except BoltError as error:
         print(f"checkdupes: Slack refused the bot token ({error}); check SLACK_BOT_TOKEN.",
               file=sys.stderr)

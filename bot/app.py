@@ -12,8 +12,11 @@ from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
+from bot.archive import Archive
+from bot.archive_commands import ArchiveCommands
 from bot.checker import Checker
 from bot.config import ConfigError, Settings
+from bot.conversations import Conversations
 from bot.core.analyze import Analyzer, Limits
 from bot.core.embed import Encoder
 from bot.core.encoders import load_encoder
@@ -95,6 +98,7 @@ def build_checker(
     client: WebClient,
     analyzer: Analyzer,
     fetcher: ArticleFetcher | None = None,
+    archive: Archive | None = None,
 ) -> Checker:
     """The analyze-and-reply step, as a thread of the app or a worker process runs it."""
     fetcher = fetcher or LinkFetcher(FetchPolicy.from_allow_string(settings.fetch_allow))
@@ -103,6 +107,8 @@ def build_checker(
         analyzer=analyzer,
         inputs=InputReader(client, downloader, fetcher),
         replies=Replier(client),
+        conversations=Conversations(client),
+        archive=archive,
     )
 
 
@@ -112,15 +118,21 @@ def create_app(
     client: WebClient | None = None,
     analyzer: Analyzer | None = None,
     fetcher: ArticleFetcher | None = None,
+    archive: Archive | None = None,
 ) -> App:
     """The Slack app. Calls auth.test once (through ``client``) to learn who the bot is.
 
     Without REDIS_URL it checks requests on its own threads with ``analyzer`` (loaded here
     unless given). With REDIS_URL it only verifies, acks and queues: no model is loaded, and
     ``analyzer`` and ``fetcher`` are not used (the workers have their own).
+    ``archive`` (opened here from settings unless given) answers `/checkdupes archive` and
+    `forget`, and, without REDIS_URL, gives the checks their "seen before".
     """
     client = client or build_client(settings)
-    queue, recent = build_intake(settings, client, analyzer, fetcher)
+    if archive is None:
+        # Once per process (raises ArchiveError): every thread shares the handle.
+        archive = settings.archive.open()
+    queue, recent = build_intake(settings, client, analyzer, fetcher, archive)
     app = App(
         name="checkdupes",
         client=client,
@@ -128,7 +140,8 @@ def create_app(
         logger=bolt_logger(),
         listener_executor=ThreadPoolExecutor(LISTENER_THREADS, thread_name_prefix="bolt"),
     )
-    register_all(app, CheckService(replies=Replier(client), queue=queue, recent=recent))
+    service = CheckService(replies=Replier(client), queue=queue, recent=recent)
+    register_all(app, service, ArchiveCommands(archive))
     return app
 
 
@@ -137,6 +150,7 @@ def build_intake(
     client: WebClient,
     analyzer: Analyzer | None = None,
     fetcher: ArticleFetcher | None = None,
+    archive: Archive | None = None,
 ) -> tuple[RequestQueue, RecentDeliveries]:
     """Where requests wait and deliveries are remembered: Redis, shared by every web and
     worker process, when REDIS_URL is set; else this process's threads and memory, which
@@ -144,7 +158,9 @@ def build_intake(
     if settings.scaled_out:
         redis = connect_redis(settings.redis_url)
         return RedisQueue(redis, settings), RedisRecentKeys(redis, settings.queue_name)
-    checker = build_checker(settings, client, analyzer or build_analyzer(settings), fetcher)
+    checker = build_checker(
+        settings, client, analyzer or build_analyzer(settings), fetcher, archive
+    )
     pool = WorkQueue(settings.workers, settings.queue_size)
     return LocalQueue(pool, checker.run), RecentKeys()
 

@@ -1,8 +1,9 @@
 """The one "analyze and reply" path, run by whichever worker takes a request.
 
 In one process a thread of bot.work_queue runs it; with Redis a ``python -m bot worker``
-process runs it (bot.scale.jobs). Either way: read the input, analyze, post the report in the
-thread (or ephemerally where the bot may not post), and finish with ✅ or ⚠️.
+process runs it (bot.scale.jobs). Either way: read the input, analyze (with an archive:
+compare with stories checked before, then keep it), post the report in the thread (or
+ephemerally where the bot may not post), and finish with ✅ or ⚠️.
 """
 
 from __future__ import annotations
@@ -11,9 +12,12 @@ import logging
 import time
 from collections.abc import Callable
 
+from bot.archive import Archive, check_with_archive, message_links
 from bot.check_request import CheckRequest
-from bot.core.analyze import Analyzer
+from bot.conversations import Conversations
+from bot.core.analyze import Analyzer, Report
 from bot.core.errors import CheckdupesError
+from bot.core.segment import Document
 from bot.inputs import InputReader
 from bot.logfmt import kv
 from bot.render.slack import (
@@ -35,10 +39,20 @@ def _no_checkpoint(request: CheckRequest) -> None:
 
 
 class Checker:
-    def __init__(self, *, analyzer: Analyzer, inputs: InputReader, replies: Replier) -> None:
+    def __init__(
+        self,
+        *,
+        analyzer: Analyzer,
+        inputs: InputReader,
+        replies: Replier,
+        conversations: Conversations,
+        archive: Archive | None = None,
+    ) -> None:
         self._analyzer = analyzer
         self._inputs = inputs
         self._replies = replies
+        self._conversations = conversations
+        self._archive = archive
 
     def run(
         self,
@@ -62,11 +76,13 @@ class Checker:
         react_ts = request.message_ts
         messages: list[Message]
         try:
-            documents = self._inputs.documents(
+            read = self._inputs.read(
                 request.content,
                 channel=request.channel,
+                message_ts=request.message_ts,
                 thread_parent_ts=request.thread_parent_ts,
             )
+            documents, source_ts = read.documents, read.message_ts
             outcome.paragraphs = sum(len(d.paragraphs) for d in documents)
             self._analyzer.check(documents)  # a too-short text gets no parent message
             if request.thread_ts is None:
@@ -76,10 +92,15 @@ class Checker:
                 checkpoint(request)
                 react_ts = request.message_ts
                 self._replies.react(request.channel, react_ts, WORKING)
+                # A slash command's text is in no message: the parent posted for it, whose
+                # thread holds the report, stands for it (None where it could not be posted).
+                source_ts = request.message_ts
             started = time.perf_counter()
-            report = self._analyzer.analyze(documents)
+            report = self._analyze(request, documents, source_ts)
             outcome.analysis_ms = ms(time.perf_counter() - started)
             outcome.pairs, outcome.sentence_pairs = len(report.pairs), len(report.sentence_pairs)
+            if report.seen_before is not None:
+                outcome.seen_before = len(report.seen_before)
             messages, reaction = render_report(report), DONE
         except CheckdupesError as error:
             outcome.result = f"rejected:{type(error).__name__}"
@@ -97,6 +118,28 @@ class Checker:
             messages, reaction = [failure_message()], FAILED
         self._replies.finish(request, react_ts, messages, reaction, outcome)
         self._replies.log(request, outcome)
+
+    def _analyze(
+        self, request: CheckRequest, documents: list[Document], source_ts: str | None
+    ) -> Report:
+        """The report, with "seen before" and the documents archived when there is an archive.
+
+        An archive failure never fails the request (best_effort): it is logged and the report
+        comes without "seen before".
+        """
+        if self._archive is None:  # no Slack look-ups for an archive that is not there
+            return self._analyzer.analyze(documents)
+        permalink = self._conversations.permalink(request.channel, source_ts)
+        return check_with_archive(
+            self._analyzer,
+            documents,
+            self._archive,
+            team=request.team or "",
+            channel=request.channel,
+            links=message_links(documents, permalink),
+            private=self._conversations.is_private(request.channel),
+            best_effort=True,
+        )
 
     def give_up(self, request: CheckRequest, *, reason: str) -> None:
         """The last attempt failed, or its worker died: ⚠️ and a short message, never a trace."""

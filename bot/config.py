@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from bot.archive import ENV_VARIABLES as ARCHIVE_ENV_VARIABLES
+from bot.archive import ArchiveError, ArchiveSettings
 from bot.core.encoders import KINDS as ENCODER_KINDS
 
 DEFAULT_API_BASE_URL = "https://slack.com/api/"
@@ -21,6 +23,7 @@ ENV_VARIABLES = (
     "CHECKDUPES_QUEUE_SIZE", "CHECKDUPES_MAX_FILE_BYTES", "CHECKDUPES_LOG_LEVEL",
     "CHECKDUPES_ENCODER", "CHECKDUPES_ENCODER_FACTORY", "REDIS_URL", "CHECKDUPES_QUEUE",
     "CHECKDUPES_JOB_RETRIES", "CHECKDUPES_JOB_TIMEOUT_S", "CHECKDUPES_WORKER_LOST_AFTER_S",
+    *ARCHIVE_ENV_VARIABLES,  # read by ArchiveSettings.from_env, which the CLI shares
 )
 
 
@@ -55,6 +58,8 @@ class Settings:
     job_retries: int = 2
     job_timeout_s: int = 120
     worker_lost_after_s: int = 30
+    # "Seen before": where the archive of checked stories lives (disabled when empty).
+    archive: ArchiveSettings = field(default_factory=ArchiveSettings)
 
     @property
     def scaled_out(self) -> bool:
@@ -138,6 +143,10 @@ class Settings:
                 "CHECKDUPES_ENCODER_FACTORY must be module:callable (e.g. mypkg.encoders:make), "
                 f"not {encoder_factory!r}."
             )
+        try:
+            archive = ArchiveSettings.from_env(env)
+        except ArchiveError as error:
+            raise ConfigError(f"{error}.") from None
         queue_name = text("CHECKDUPES_QUEUE", DEFAULT_QUEUE)
         if not _QUEUE_NAME.fullmatch(queue_name):
             raise ConfigError(
@@ -162,6 +171,7 @@ class Settings:
             job_retries=_integer(env, "CHECKDUPES_JOB_RETRIES", 2, low=0, high=10),
             job_timeout_s=_integer(env, "CHECKDUPES_JOB_TIMEOUT_S", 120, low=1),
             worker_lost_after_s=_integer(env, "CHECKDUPES_WORKER_LOST_AFTER_S", 30, low=1),
+            archive=archive,
         )
 
 

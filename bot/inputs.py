@@ -40,6 +40,16 @@ class Content:
     files: tuple[Mapping[str, Any], ...] = field(default_factory=tuple)
 
 
+@dataclass(frozen=True)
+class MessageInput:
+    """The documents to check, and the Slack message they were read from."""
+
+    documents: list[Document]
+    # The message holding the text, files or links: the one that asked, or the thread's
+    # first message; None for text that is in no message (a slash command's).
+    message_ts: str | None
+
+
 class SlackReadError(CheckdupesError):
     """Slack refused to show the bot a message it was asked to check."""
 
@@ -55,13 +65,19 @@ class InputReader:
         self._downloader = downloader
         self._fetcher = fetcher
 
-    def documents(
-        self, content: Content, *, channel: str, thread_parent_ts: str | None = None
-    ) -> list[Document]:
-        """The documents to analyze; a CheckdupesError says why there are none."""
+    def read(
+        self,
+        content: Content,
+        *,
+        channel: str,
+        message_ts: str | None = None,
+        thread_parent_ts: str | None = None,
+    ) -> MessageInput:
+        """The documents to analyze, from the message ``message_ts`` (or the thread's first
+        message); a CheckdupesError says why there are none."""
         if thread_parent_ts is not None and not has_article(content):
-            content = self.thread_parent(channel, thread_parent_ts)
-        return self._documents(content)
+            content, message_ts = self.thread_parent(channel, thread_parent_ts), thread_parent_ts
+        return MessageInput(self._documents(content), message_ts)
 
     def thread_parent(self, channel: str, thread_ts: str) -> Content:
         try:

@@ -37,6 +37,7 @@ class Outcome:
     paragraphs: int | None = None
     pairs: int | None = None
     sentence_pairs: int | None = None
+    seen_before: int | None = None  # None: no archive
     messages: int = 0
     queue_ms: float | None = None
     analysis_ms: float | None = None
@@ -104,6 +105,7 @@ class Replier:
             paragraphs=outcome.paragraphs,
             pairs=outcome.pairs,
             sentence_pairs=outcome.sentence_pairs,
+            seen_before=outcome.seen_before,
             messages=outcome.messages,
             slack_error=outcome.slack_error,
         ))

@@ -53,6 +53,12 @@ class ScriptedEncoder(HashingEncoder):
         return super().encode(texts)
 
 
+def archive_encoder() -> ScriptedEncoder:
+    """ScriptedEncoder as wide as the archive's vectors (384, all-MiniLM-L6-v2's), for worker
+    processes that keep an archive (CHECKDUPES_ENCODER_FACTORY=tests.fakes:archive_encoder)."""
+    return ScriptedEncoder(dimensions=384)
+
+
 def no_encoder() -> HashingEncoder:
     """A factory for processes that must never load a model (a web process with REDIS_URL)."""
     raise AssertionError("this process was not meant to load a model")

@@ -3,6 +3,8 @@ forget, retention, per-workspace isolation, the per-channel opt-out, nearest nei
 
 from __future__ import annotations
 
+import sqlite3
+
 import numpy as np
 import pytest
 
@@ -229,3 +231,43 @@ def test_a_handle_idle_past_the_change_log_still_sees_the_archive(open_store: Op
     writer.add("T1", synthetic("https://news.example/b", vectors[3:]))
     [row] = reader.nearest("T1", vectors[:1], 6)
     assert {p.story.source for p in row} == {"https://news.example/b"}
+
+
+def test_a_private_story_is_searched_only_from_its_own_channel(store: Archive):
+    vectors = unit_rows(6, seed=7)
+    public, private = synthetic("https://news.example/public", vectors[:3]), synthetic(
+        "https://team.slack.com/archives/G1/p1", vectors[3:]
+    )
+    store.add("T1", public)
+    store.add("T1", NewStory(private.source, None, private.passages, "G1", private=True))
+
+    def seen_from(channel: str | None) -> set[str]:
+        return {p.story.source for row in store.nearest("T1", vectors, 6, channel=channel)
+                for p in row}
+
+    assert seen_from("G1") == {"https://news.example/public", private.source}
+    assert seen_from("C2") == {"https://news.example/public"}
+    assert seen_from(None) == {"https://news.example/public"}  # no channel: public only
+    # Another workspace's channel of the same id sees nothing of T1's.
+    assert store.nearest("T2", vectors[:1], 6, channel="G1") == [[]]
+
+
+def test_a_private_story_needs_its_channel(store: Archive):
+    with pytest.raises(ArchiveError, match="private story needs the channel"):
+        store.add("T1", NewStory("https://x.example/a", None, passages_of(FIRE), private=True))
+
+
+def test_a_sqlite_archive_from_before_private_stories_opens_with_them_public(tmp_path):
+    path = str(tmp_path / "old.sqlite3")
+    archive = open_archive(None, path)
+    assert archive is not None
+    archive.add("T1", story("https://news.example/fire"))
+    archive.close()
+    with sqlite3.connect(path) as db:  # the schema as the first release made it
+        db.execute("ALTER TABLE paragraphs DROP COLUMN scope")
+
+    reopened = open_archive(None, path)
+    assert reopened is not None
+    vectors = np.stack([p.vector for p in passages_of(FIRE)])
+    assert len(reopened.nearest("T1", vectors, 5, channel="C9")[0]) == 3
+    reopened.close()

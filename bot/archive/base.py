@@ -37,7 +37,10 @@ class NewStory:
     source: str  # the link it is found and forgotten by; re-adding it replaces the old copy
     title: str | None
     passages: Sequence[Passage]  # its paragraphs with their vectors (Analyzer.embed)
-    channel: str | None = None  # where it was checked (Slack), for the record
+    channel: str | None = None  # where it was checked (Slack)
+    # Checked in a private channel, a group DM or a DM: shown only to later checks in that
+    # same channel, never in another one (its title, link and text would leak).
+    private: bool = False
 
 
 @dataclass(frozen=True)
@@ -69,9 +72,16 @@ class Archive(Protocol):
         ...
 
     def nearest(
-        self, team: str, vectors: Vectors, k: int, *, exclude_sources: Collection[str] = ()
+        self,
+        team: str,
+        vectors: Vectors,
+        k: int,
+        *,
+        exclude_sources: Collection[str] = (),
+        channel: str | None = None,
     ) -> Sequence[Sequence[ArchivedParagraph]]:
-        """For each row of `vectors`, up to k of the team's paragraphs, nearest first."""
+        """For each row of `vectors`, up to k of the team's paragraphs, nearest first: those
+        of public stories and of private stories checked in `channel` (None: public only)."""
         ...
 
     def set_channel_archiving(self, team: str, channel: str, on: bool) -> None: ...
@@ -96,6 +106,11 @@ def retention_cutoff(now: datetime, days: int) -> datetime | None:
     return now - timedelta(days=days) if days > 0 else None
 
 
+def story_scope(story: NewStory) -> str | None:
+    """The one channel a story's paragraphs may be shown in; None: any channel of the team."""
+    return story.channel if story.private else None
+
+
 def check_team(team: str) -> None:
     # An empty team id would pool every caller that forgot to pass one into one archive.
     if not team:
@@ -116,6 +131,9 @@ def check_vectors(vectors: Vectors, dimensions: int) -> Vectors:
 
 
 def story_vectors(story: NewStory, dimensions: int) -> Vectors:
+    if story.private and not story.channel:
+        # It could be shown nowhere, and a store must never guess where it may be shown.
+        raise ArchiveError(f"{story.source}: a private story needs the channel it came from")
     if not story.passages:
         raise ArchiveError(f"{story.source}: a story with no paragraphs cannot be archived")
     if not story.source:

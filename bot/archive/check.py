@@ -44,6 +44,7 @@ def check_with_archive(
     team: str = LOCAL_TEAM,
     channel: str | None = None,
     links: Sequence[str] | None = None,
+    private: bool = False,
     best_effort: bool = False,
 ) -> Report:
     """Analyze `documents`; with an archive, add "seen before" and then archive them.
@@ -51,6 +52,10 @@ def check_with_archive(
     links: each document's source link (a Slack permalink for pasted text); by default
     story_link(document). The documents are never matched against their own earlier copies,
     and are kept only where the channel has archiving on.
+    channel: where they were checked; they are compared with public stories and with the
+    private stories of this channel (None: public stories only).
+    private: the channel is private (a private channel, a group DM, a DM): the documents are
+    kept for later checks in this channel only.
     best_effort: an archive failure (database down) logs a warning and the report comes
     without "seen before" instead of failing (the bot); otherwise it raises ArchiveError.
     """
@@ -68,13 +73,14 @@ def check_with_archive(
     try:
         archive.prune()
         seen = search_archive(
-            archive, team, passages, analyzer.rules, k=NEIGHBOURS, exclude_sources=links
+            archive, team, passages, analyzer.rules, k=NEIGHBOURS, exclude_sources=links,
+            channel=channel,
         )
         if channel is None or archive.channel_archiving(team, channel):
             for document, link, own in zip(
                 documents, links, _by_document(passages, len(documents)), strict=True
             ):
-                archive.add(team, NewStory(link, document.title, own, channel))
+                archive.add(team, NewStory(link, document.title, own, channel, private))
     except Exception as error:  # only archive work is in here: the analysis is done
         if not best_effort:
             if isinstance(error, CheckdupesError):

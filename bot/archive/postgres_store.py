@@ -32,6 +32,7 @@ from bot.archive.base import (
     check_vectors,
     new_story_id,
     retention_cutoff,
+    story_scope,
     story_vectors,
     utc_now,
     validate_retention,
@@ -74,6 +75,10 @@ def schema(dimensions: int) -> list[str]:
             sentence_vectors bytea NOT NULL,  -- float32[len(sentences) * dimensions]
             UNIQUE (story_id, position)
         )""",
+        # A private story's channel, the only one its paragraphs are shown in; NULL: public.
+        # On the paragraph, so the vector search filters on it without a join. Added apart
+        # from CREATE TABLE for archives made before private stories (all public).
+        f"ALTER TABLE {PARAGRAPHS} ADD COLUMN IF NOT EXISTS scope text",
         f"CREATE INDEX IF NOT EXISTS {PARAGRAPHS}_team ON {PARAGRAPHS} (team)",
         VECTOR_INDEX_DDL,
         """CREATE TABLE IF NOT EXISTS checkdupes_channels (
@@ -160,6 +165,7 @@ class PostgresArchive:
     def add(self, team: str, story: NewStory) -> str:
         check_team(team)
         vectors = story_vectors(story, self.dimensions)
+        scope = story_scope(story)
         story_id = new_story_id()
         now = self._clock()
         with self._transaction() as conn:
@@ -175,7 +181,7 @@ class PostgresArchive:
             with conn.cursor() as cursor:
                 cursor.executemany(
                     f"INSERT INTO {PARAGRAPHS} (story_id, team, position, text, sentences, "
-                    "embedding, sentence_vectors) VALUES (%s, %s, %s, %s, %s, %s, %s)",
+                    "embedding, sentence_vectors, scope) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
                     [
                         (
                             story_id,
@@ -185,6 +191,7 @@ class PostgresArchive:
                             list(p.sentences),
                             vector,
                             check_vectors(p.sentence_vectors, self.dimensions).tobytes(),
+                            scope,
                         )
                         for k, (p, vector) in enumerate(zip(story.passages, vectors, strict=True))
                     ],
@@ -224,7 +231,13 @@ class PostgresArchive:
     # --- search ----------------------------------------------------------------------------
 
     def nearest(
-        self, team: str, vectors: Vectors, k: int, *, exclude_sources: Collection[str] = ()
+        self,
+        team: str,
+        vectors: Vectors,
+        k: int,
+        *,
+        exclude_sources: Collection[str] = (),
+        channel: str | None = None,
     ) -> Sequence[Sequence[ArchivedParagraph]]:
         check_team(team)
         queries = check_vectors(vectors, self.dimensions)
@@ -239,13 +252,15 @@ class PostgresArchive:
                 )
             ]
             conn.execute("SELECT set_config('hnsw.ef_search', %s, true)", (str(self.ef_search),))
-            ids = [self._nearest_ids(conn, team, query, k, excluded) for query in queries]
+            ids = [
+                self._nearest_ids(conn, team, query, k, excluded, channel) for query in queries
+            ]
             short = [i for i, found in enumerate(ids) if len(found) < k]
             if short:
                 # Post-filtering left some answers short: ask those again without the index.
                 conn.execute("SELECT set_config('enable_indexscan', 'off', true)")
                 for i in short:
-                    ids[i] = self._nearest_ids(conn, team, queries[i], k, excluded)
+                    ids[i] = self._nearest_ids(conn, team, queries[i], k, excluded, channel)
             found = self._paragraphs(conn, {pid for row in ids for pid in row})
         return [[found[pid] for pid in row] for row in ids]
 
@@ -256,11 +271,13 @@ class PostgresArchive:
         query: np.ndarray,
         k: int,
         excluded: Sequence[str],
+        channel: str | None,
     ) -> Sequence[int]:
+        # scope = NULL is never true: with no channel, only public stories are visible.
         rows = conn.execute(
             f"SELECT id FROM {PARAGRAPHS} WHERE team = %s AND story_id <> ALL(%s) "
-            "ORDER BY embedding <=> %s LIMIT %s",
-            (team, list(excluded), query, k),
+            "AND (scope IS NULL OR scope = %s) ORDER BY embedding <=> %s LIMIT %s",
+            (team, list(excluded), channel, query, k),
         ).fetchall()
         return [row[0] for row in rows]
 

@@ -32,6 +32,7 @@ from bot.archive.base import (
     check_vectors,
     new_story_id,
     retention_cutoff,
+    story_scope,
     story_vectors,
     utc_now,
     validate_retention,
@@ -63,6 +64,9 @@ CREATE TABLE IF NOT EXISTS paragraphs (
     sentences TEXT NOT NULL,  -- JSON list of the sentences' texts
     vector BLOB NOT NULL,  -- float32[dimensions]
     sentence_vectors BLOB NOT NULL,  -- float32[len(sentences) * dimensions]
+    -- A private story's channel, the only one its paragraphs are shown in; NULL: public.
+    -- Kept per paragraph so that loading a team's index needs no join.
+    scope TEXT,
     UNIQUE (story_id, position)
 );
 CREATE INDEX IF NOT EXISTS paragraphs_team ON paragraphs (team);
@@ -120,6 +124,7 @@ class SqliteArchive:
             # With WAL this cannot corrupt the file; a power cut may lose the last story added.
             self._db.execute("PRAGMA synchronous = NORMAL")
             self._db.executescript(_SCHEMA)
+            self._add_scope_column()
             self._check_dimensions()
         except sqlite3.Error as error:
             raise ArchiveError(f"cannot open the archive {path}: {error}") from None
@@ -137,6 +142,14 @@ class SqliteArchive:
                     f"the archive holds {row[0]}-dimensional vectors, not {self.dimensions}: "
                     "it was built with another model"
                 )
+
+    def _add_scope_column(self) -> None:
+        # Files made before private stories existed: their stories were all public. In a
+        # transaction, so that two processes opening an old file at once add it once.
+        with self._transaction() as db:
+            columns = {row[1] for row in db.execute("PRAGMA table_info(paragraphs)")}
+            if "scope" not in columns:
+                db.execute("ALTER TABLE paragraphs ADD COLUMN scope TEXT")
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
@@ -168,6 +181,7 @@ class SqliteArchive:
     def add(self, team: str, story: NewStory) -> str:
         check_team(team)
         vectors = story_vectors(story, self.dimensions)
+        scope = story_scope(story)
         story_id = new_story_id()
         now = self._clock()
         with self._transaction() as db:
@@ -180,7 +194,7 @@ class SqliteArchive:
             )
             db.executemany(
                 "INSERT INTO paragraphs (story_id, team, position, text, sentences, vector, "
-                "sentence_vectors) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "sentence_vectors, scope) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     (
                         story_id,
@@ -190,6 +204,7 @@ class SqliteArchive:
                         json.dumps(list(p.sentences), ensure_ascii=False),
                         vector.tobytes(),
                         check_vectors(p.sentence_vectors, self.dimensions).tobytes(),
+                        scope,
                     )
                     for k, (p, vector) in enumerate(zip(story.passages, vectors, strict=True))
                 ],
@@ -257,14 +272,21 @@ class SqliteArchive:
     # --- search ----------------------------------------------------------------------------
 
     def nearest(
-        self, team: str, vectors: Vectors, k: int, *, exclude_sources: Collection[str] = ()
+        self,
+        team: str,
+        vectors: Vectors,
+        k: int,
+        *,
+        exclude_sources: Collection[str] = (),
+        channel: str | None = None,
     ) -> Sequence[Sequence[ArchivedParagraph]]:
         check_team(team)
         queries = check_vectors(vectors, self.dimensions)
         if k <= 0:
             return [[] for _ in range(len(queries))]
         index = self._index(team)
-        ids = index.search(queries, k, exclude=self._story_ids(team, exclude_sources))
+        excluded = self._story_ids(team, exclude_sources)
+        ids = index.search(queries, k, exclude=excluded, channel=channel)
         found = self._paragraphs({i for row in ids for i in row})
         return [[found[i] for i in row] for row in ids]
 
@@ -309,12 +331,13 @@ class SqliteArchive:
         self, db: sqlite3.Connection, index: ExactIndex, where: str, parameters: tuple[str, ...]
     ) -> None:
         rows = db.execute(
-            f"SELECT id, story_id, vector FROM paragraphs WHERE {where}", parameters
+            f"SELECT id, story_id, vector, scope FROM paragraphs WHERE {where}", parameters
         ).fetchall()
         index.append(
             [r[0] for r in rows],
             [r[1] for r in rows],
             np.frombuffer(b"".join(r[2] for r in rows), dtype=np.float32),
+            [r[3] for r in rows],
         )
 
     def _story_ids(self, team: str, sources: Collection[str]) -> set[str]:

@@ -69,11 +69,13 @@ class ArchiveIndex(Protocol):
         k: int,
         *,
         exclude_sources: Collection[str] = (),
+        channel: str | None = None,
     ) -> Sequence[Sequence[ArchivedParagraph]]:
         """For each row of `vectors`, up to k archived paragraphs of `team`, nearest first.
 
         Stories whose source is in `exclude_sources` are left out (the article being checked
-        may already be archived from an earlier check: it must not match itself).
+        may already be archived from an earlier check: it must not match itself). Only public
+        stories and private ones from `channel` are searched (None: public ones only).
         """
         ...
 
@@ -86,12 +88,16 @@ def search_archive(
     *,
     k: int = NEIGHBOURS,
     exclude_sources: Collection[str] = (),
+    channel: str | None = None,
 ) -> list[SeenBefore]:
-    """Look the article's paragraphs up in one workspace's archive and judge the candidates."""
+    """Look the article's paragraphs up in one workspace's archive and judge the candidates
+    (those visible from `channel`: see ArchiveIndex.nearest)."""
     if not passages:
         return []
     vectors = np.stack([p.vector for p in passages]).astype(np.float32, copy=False)
-    neighbours = index.nearest(team, vectors, k, exclude_sources=exclude_sources)
+    neighbours = index.nearest(
+        team, vectors, k, exclude_sources=exclude_sources, channel=channel
+    )
     return find_seen_before(passages, neighbours, rules)
 
 

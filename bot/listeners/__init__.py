@@ -1,17 +1,18 @@
-"""Slack entry points, one module each; all of them hand over to bot.service.CheckService."""
+"""Slack entry points, one module each; all of them hand checks to bot.service.CheckService."""
 
 from __future__ import annotations
 
 from slack_bolt import App
 
+from bot.archive_commands import ArchiveCommands
 from bot.listeners import commands, direct_messages, mentions, shortcuts
 from bot.listeners.timing import stamp_received
 from bot.service import CheckService
 
 
-def register_all(app: App, service: CheckService) -> None:
+def register_all(app: App, service: CheckService, archive_commands: ArchiveCommands) -> None:
     app.use(stamp_received)
     mentions.register(app, service)
-    commands.register(app, service)
+    commands.register(app, service, archive_commands)
     direct_messages.register(app, service)
     shortcuts.register(app, service)

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC
 from typing import Any
+from urllib.parse import urlsplit
 
 from bot.core.analyze import Report
 from bot.core.facts import Conflict
 from bot.core.pairs import Pair, ParagraphRef, SentencePair, SentenceRef
+from bot.core.seen_before import SeenBefore, StoryRef
 from bot.core.segment import Document
 from bot.render.labels import KIND_WORDS, article_letter, paragraph_label, sentence_label, trim
 
@@ -31,6 +34,7 @@ MESSAGE_BUDGET_CHARS = 12_000
 PASSAGE_CHARS = 300
 MAX_LISTED = 200  # pairs and sentence pairs shown; the rest are counted, not listed
 MAX_CONFLICTS = 8
+STORY_TITLE_CHARS = 80
 
 KIND_EMOJI = {"exact": "🔁", "near_verbatim": "📝", "paraphrase": "♻️", "conflicting": "⚠️"}
 
@@ -45,7 +49,12 @@ USAGE = (
     "• Send me the article in a direct message (long pastes as a snippet or .txt/.md file "
     "are fine).\n"
     "• On any message: ⋮ More actions > *Check for duplicates*.\n"
-    "Two articles: separate them with a line of `---`, send two snippets, or two links."
+    "Two articles: separate them with a line of `---`, send two snippets, or two links.\n"
+    "Where the bot keeps an archive, passages that repeat a story checked earlier are shown "
+    "under *Seen before*, with its link and date:\n"
+    "• `/checkdupes archive off` (or `on`): stop (or go back to) keeping the articles checked "
+    "in this channel; they are still compared with the archive.\n"
+    "• `/checkdupes forget &lt;link&gt;`: remove a story from the archive."
 )
 
 
@@ -101,21 +110,22 @@ def render_report(report: Report) -> list[Message]:
     """The report as one or more messages, in the order they are to be posted."""
     labels = _Labels(report.documents)
     items = [_heading(report, labels)]
-    listed = 0
-    for pair in report.pairs:
-        if listed < MAX_LISTED:
-            items.append(_pair(pair, labels))
-        listed += 1
-    for sentence_pair in report.sentence_pairs:
-        if listed < MAX_LISTED:
-            items.append(_sentence_pair(sentence_pair, labels))
-        listed += 1
-    if listed > MAX_LISTED:
-        note = f"…and {listed - MAX_LISTED} more, not listed (the first {MAX_LISTED} are above)."
-        items.append(_Item((_context(note),), note))
+    pairs = report.pairs[:MAX_LISTED]
+    items += [_pair(pair, labels) for pair in pairs]
+    items += [_sentence_pair(p, labels) for p in report.sentence_pairs[: MAX_LISTED - len(pairs)]]
+    items += _not_listed(len(report.pairs) + len(report.sentence_pairs))
+    if report.seen_before is not None:
+        items += _seen_before(report.seen_before, labels)
     if report.summary:
         items.append(_summary(report.summary))
     return _pack(items)
+
+
+def _not_listed(total: int) -> list[_Item]:
+    if total <= MAX_LISTED:
+        return []
+    note = f"…and {total - MAX_LISTED} more, not listed (the first {MAX_LISTED} are above)."
+    return [_Item((_context(note),), note)]
 
 
 class _Labels:
@@ -153,6 +163,8 @@ def _heading(report: Report, labels: _Labels) -> _Item:
     )
     if conflicts:
         found.append(f"{conflicts} with differing facts")
+    if report.seen_before:
+        found.append(f"{len(report.seen_before)} seen before")
     title = f"{', '.join(found)} in {where}" if found else f"No repeated passages in {where}."
     blocks: list[Block] = [
         {"type": "header", "text": {"type": "plain_text", "text": trim(title, MAX_HEADER_CHARS),
@@ -172,15 +184,76 @@ def _heading(report: Report, labels: _Labels) -> _Item:
 def _pair(pair: Pair, labels: _Labels) -> _Item:
     return _side_by_side(
         labels.paragraph(pair.a), labels.paragraph(pair.b), pair.kind, pair.score,
-        pair.conflicts, labels.paragraph_text(pair.a), labels.paragraph_text(pair.b),
+        labels.paragraph_text(pair.a), labels.paragraph_text(pair.b), _differs(pair.conflicts),
     )
 
 
 def _sentence_pair(pair: SentencePair, labels: _Labels) -> _Item:
     return _side_by_side(
         labels.sentence(pair.a), labels.sentence(pair.b), pair.kind, pair.score,
-        pair.conflicts, labels.sentence_text(pair.a), labels.sentence_text(pair.b),
+        labels.sentence_text(pair.a), labels.sentence_text(pair.b), _differs(pair.conflicts),
     )
+
+
+def _seen_before(entries: Sequence[SeenBefore], labels: _Labels) -> list[_Item]:
+    """Passages that repeat stories checked earlier: this article's side first, then the
+    story's, with its link and the date it was checked."""
+    if not entries:
+        note = "🗄️ Seen before: nothing here repeats a story checked earlier."
+        return [_Item((_context(note),), note)]
+    title = "*Seen before* · passages that repeat stories checked earlier"
+    items = [_Item(({"type": "divider"}, _section(title)), title)]
+    for seen in entries[:MAX_LISTED]:
+        story = seen.story
+        old = f"¶{seen.story_paragraph + 1} of {_story_name(story, quoted=True)}"
+        notes = [f"🔗 {_story_link(story)} · checked {_date(story)}",
+                 *_differs(seen.conflicts, before="before ", now="now ")]
+        items.append(_side_by_side(
+            labels.paragraph(seen.paragraph), old, seen.kind, seen.score,
+            labels.paragraph_text(seen.paragraph), seen.story_text, notes,
+        ))
+    return items + _not_listed(len(entries))
+
+
+def _story_name(story: StoryRef, *, quoted: bool = False) -> str:
+    """Its title, else what its link is: a Slack message, a web page, or a paste (no link)."""
+    if story.title:
+        title = escape(trim(story.title, STORY_TITLE_CHARS))
+        return f"“{title}”" if quoted else title
+    parts = urlsplit(story.source)
+    if parts.scheme not in ("http", "https"):
+        return "an earlier paste"  # known by its content (text:…): nothing to link to
+    if (parts.hostname or "").endswith("slack.com") and parts.path.startswith("/archives/"):
+        return "a Slack message"
+    return escape(trim(f"{parts.hostname}{parts.path}", STORY_TITLE_CHARS))
+
+
+def _story_link(story: StoryRef) -> str:
+    name = _story_name(story)
+    if not story.source.startswith(("http://", "https://")):
+        return name
+    # Inside <url|name>, a | or > in the URL would end it early.
+    url = escape(story.source).replace("|", "%7C")
+    return f"<{url}|{name}>"
+
+
+def _date(story: StoryRef) -> str:
+    """Shown in each reader's time zone by Slack ("yesterday", "Nov 24"), UTC as fallback."""
+    when = story.checked_at.astimezone(UTC)
+    fallback = when.strftime("%Y-%m-%d %H:%M UTC")
+    return f"<!date^{int(when.timestamp())}^{{date_short_pretty}} {{time}}|{fallback}>"
+
+
+def _differs(conflicts: Sequence[Conflict], *, before: str = "", now: str = "") -> list[str]:
+    """The facts that differ, as one line ("Differs: 11 → 15"); none: no line."""
+    if not conflicts:
+        return []
+    shown = ", ".join(
+        f"{before}{escape(c.a)} → {now}{escape(c.b)}" for c in conflicts[:MAX_CONFLICTS]
+    )
+    hidden = len(conflicts) - MAX_CONFLICTS
+    more = f" (+{hidden} more)" if hidden > 0 else ""
+    return [f"Differs: {shown}{more}"]
 
 
 def _side_by_side(
@@ -188,19 +261,13 @@ def _side_by_side(
     b: str,
     kind: str,
     score: float,
-    conflicts: Sequence[Conflict],
     text_a: str,
     text_b: str,
+    notes: Sequence[str] = (),
 ) -> _Item:
+    """Two passages side by side under "*a ↔ b* · kind · score" and the `notes` lines."""
     emoji, word = KIND_EMOJI.get(kind, "•"), KIND_WORDS.get(kind, kind)
-    heading = f"*{a} ↔ {b}* · {emoji} {word} · {score:.2f}"
-    if conflicts:
-        shown = ", ".join(
-            f"{escape(c.a)} → {escape(c.b)}" for c in conflicts[:MAX_CONFLICTS]
-        )
-        hidden = len(conflicts) - MAX_CONFLICTS
-        more = f" (+{hidden} more)" if hidden > 0 else ""
-        heading += f"\nDiffers: {shown}{more}"
+    heading = "\n".join([f"*{a} ↔ {b}* · {emoji} {word} · {score:.2f}", *notes])
     heading = trim(heading, MAX_SECTION_CHARS)
     quote_a = f"*{a}*\n>{escape(trim(text_a, PASSAGE_CHARS))}"
     quote_b = f"*{b}*\n>{escape(trim(text_b, PASSAGE_CHARS))}"

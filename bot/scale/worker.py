@@ -25,6 +25,7 @@ from rq.job import Job
 from slack_sdk.errors import SlackApiError
 
 from bot.app import build_analyzer, build_checker, build_client
+from bot.archive import ArchiveError
 from bot.config import Settings
 from bot.logfmt import kv
 from bot.scale import jobs
@@ -85,7 +86,8 @@ class CheckWorker(SimpleWorker):
 
 
 def start_worker(settings: Settings) -> CheckWorker:
-    """Connect to Redis and Slack, load the model, install the Checker; raise StartupError."""
+    """Connect to Redis and Slack, open the archive, load the model, install the Checker;
+    raise StartupError."""
     problem = unreachable(settings.redis_url)
     if problem:
         raise StartupError(problem)
@@ -101,9 +103,13 @@ def start_worker(settings: Settings) -> CheckWorker:
         raise StartupError(
             f"cannot reach Slack at {settings.api_base_url} ({getattr(error, 'reason', error)})."
         ) from None
+    try:
+        archive = settings.archive.open()  # once per process, like the model
+    except ArchiveError as error:
+        raise StartupError(str(error)) from None
     log.info(kv(event="loading_model"))
     analyzer = build_analyzer(settings)  # once per process: every job uses it
-    jobs.install(build_checker(settings, client, analyzer))
+    jobs.install(build_checker(settings, client, analyzer, archive=archive))
     queue = job_queue(connect_redis(settings.redis_url), settings)
     return CheckWorker(queue, lost_after_s=settings.worker_lost_after_s)
 

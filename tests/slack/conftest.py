@@ -2,9 +2,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
+from tests.slack.archived import Archived, archived_app
 from tests.slack.harness import SlackHarness, running_app
 from tests.slack.redis_server import redis_server, redis_server_binary, scratch_queue
 
@@ -21,6 +23,13 @@ def slack(slack_app: SlackHarness) -> SlackHarness:
     """The module's app with the fake's record and failure plans cleared for this test."""
     slack_app.fake.reset()
     return slack_app
+
+
+@pytest.fixture
+def archived(tmp_path: Path) -> Iterator[Archived]:
+    """An app of its own with an empty SQLite archive and a FakeClock (Seen-before tests)."""
+    with archived_app(tmp_path) as app:
+        yield app
 
 
 @pytest.fixture(scope="session")

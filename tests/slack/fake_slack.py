@@ -2,6 +2,9 @@
 ``tests/mock_web_api_server``: it answers the methods the bot calls, records every request
 (method, headers, parsed body), serves file downloads and response_url posts, and can be
 told to fail a method.
+
+Permalinks look like Slack's (``https://fake.slack.com/archives/C1/p1700000000000001``);
+conversations.info says a channel is public unless ``set_conversation`` said otherwise.
 """
 
 from __future__ import annotations
@@ -62,6 +65,7 @@ class FakeSlack:
         self._files: dict[str, tuple[bytes, str]] = {}
         self._file_info: dict[str, dict[str, Any]] = {}
         self._threads: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        self._conversations: dict[str, dict[str, Any]] = {}
         self._ts = itertools.count(1)
         self._server = _Server(("127.0.0.1", 0), self._handler_class())
         self._server.daemon_threads = True
@@ -106,6 +110,10 @@ class FakeSlack:
     def set_thread(self, channel: str, thread_ts: str, messages: list[dict[str, Any]]) -> None:
         """The messages conversations.replies returns for a thread, parent first."""
         self._threads[(channel, thread_ts)] = messages
+
+    def set_conversation(self, channel: str, **info: Any) -> None:
+        """What conversations.info answers for ``channel`` (e.g. ``is_private=True``)."""
+        self._conversations[channel] = {"id": channel, **info}
 
     def response_url(self, name: str) -> str:
         return f"{self.origin}{RESPOND_PREFIX}{name}"
@@ -205,6 +213,15 @@ class FakeSlack:
             if messages is None:
                 return {"ok": False, "error": "thread_not_found"}
             return {"ok": True, "messages": messages[: int(body.get("limit") or 100)]}
+        if method == "chat.getPermalink":
+            channel, ts = str(body.get("channel")), str(body.get("message_ts"))
+            return {"ok": True, "channel": channel, "permalink": permalink(channel, ts)}
+        if method == "conversations.info":
+            channel = str(body.get("channel"))
+            info = self._conversations.get(
+                channel, {"id": channel, "is_channel": True, "is_private": False}
+            )
+            return {"ok": True, "channel": info}
         if method == "files.info":
             file = self._file_info.get(str(body.get("file")))
             return {"ok": True, "file": file} if file else {"ok": False, "error": "file_not_found"}
@@ -276,6 +293,11 @@ class FakeSlack:
                 self.wfile.write(data)
 
         return Handler
+
+
+def permalink(channel: str, ts: str) -> str:
+    """The link chat.getPermalink gives for message ``ts`` in ``channel``."""
+    return f"https://fake.slack.com/archives/{channel}/p{ts.replace('.', '')}"
 
 
 class _Server(ThreadingHTTPServer):

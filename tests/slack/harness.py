@@ -15,6 +15,7 @@ import httpx
 from slack_sdk.signature import SignatureVerifier
 
 from bot.app import build_analyzer, create_app
+from bot.archive import Archive
 from bot.config import Settings
 from bot.core.analyze import Analyzer
 from bot.server import HttpServer, serve
@@ -100,17 +101,17 @@ class SlackHarness:
 
     def event(
         self, event: dict[str, Any], *, event_id: str | None = None, retry_num: int | None = None,
-        **options: Any,
+        team: str = TEAM_ID, **options: Any,
     ) -> Response:
         envelope = {
             "token": "legacy-verification-token",
-            "team_id": TEAM_ID,
+            "team_id": team,
             "api_app_id": "A0APP",
             "event": event,
             "type": "event_callback",
             "event_id": event_id or new_id("Ev"),
             "event_time": int(time.time()),
-            "authorizations": [{"team_id": TEAM_ID, "user_id": BOT_USER_ID, "is_bot": True}],
+            "authorizations": [{"team_id": team, "user_id": BOT_USER_ID, "is_bot": True}],
         }
         headers = {}
         if retry_num is not None:
@@ -142,10 +143,11 @@ class SlackHarness:
         return ts, self.event(event)
 
     def command(
-        self, text: str, *, channel: str = CHANNEL, response_url: str | None = None
+        self, text: str, *, channel: str = CHANNEL, response_url: str | None = None,
+        team: str = TEAM_ID,
     ) -> Response:
         form = {
-            "token": "legacy-verification-token", "team_id": TEAM_ID, "team_domain": "fake",
+            "token": "legacy-verification-token", "team_id": team, "team_domain": "fake",
             "channel_id": channel, "channel_name": "news", "user_id": USER, "user_name": "editor",
             "command": "/checkdupes", "text": text, "api_app_id": "A0APP",
             "response_url": response_url or self.fake.response_url(new_id("cmd")),
@@ -193,12 +195,19 @@ def settings_for(fake: FakeSlack, **env: str) -> Settings:
 
 @contextmanager
 def running_app(
-    *, analyzer: Analyzer | None = None, env: Mapping[str, str] | None = None
+    *,
+    analyzer: Analyzer | None = None,
+    env: Mapping[str, str] | None = None,
+    archive: Archive | None = None,
 ) -> Iterator[SlackHarness]:
     """FakeSlack, the app built by create_app, and the production server on a free port."""
     fake = FakeSlack(TOKEN).start()
     settings = settings_for(fake, **dict(env or {}))
-    app = create_app(settings, analyzer=analyzer or build_analyzer(settings, HashingEncoder()))
+    app = create_app(
+        settings,
+        analyzer=analyzer or build_analyzer(settings, HashingEncoder()),
+        archive=archive,
+    )
     server = serve(app, "127.0.0.1", 0)
     harness = SlackHarness(fake, server, settings)
     try:

@@ -130,9 +130,13 @@ def worker_environment(fake: FakeSlack, redis_url: str, queue: str) -> dict[str,
 
 @contextmanager
 def running_scale_out(
-    redis_url: str, queue: str, directory: Path, *, workers: int = 2, **env: str
+    redis_url: str, queue: str, directory: Path, *, workers: int = 2,
+    worker_env: Mapping[str, str] | None = None, **env: str,
 ) -> Iterator[ScaleOut]:
-    """FakeSlack, two web apps on their own ports sharing Redis, and ``workers`` workers."""
+    """FakeSlack, two web apps on their own ports sharing Redis, and ``workers`` workers.
+
+    ``env`` is added to the web apps' settings, ``worker_env`` to the workers' environment.
+    """
     with ExitStack() as stack:
         fake = FakeSlack(TOKEN).start()
         stack.callback(fake.close)
@@ -151,7 +155,8 @@ def running_scale_out(
             harness = SlackHarness(fake, server, settings)
             stack.callback(harness.close)
             webs.append(harness)
-        cluster = ScaleOut(fake, webs, worker_environment(fake, redis_url, queue), directory)
+        workers_env = {**worker_environment(fake, redis_url, queue), **(worker_env or {})}
+        cluster = ScaleOut(fake, webs, workers_env, directory)
         stack.callback(cluster.stop)
         cluster.start_workers(workers)
         yield cluster

@@ -34,7 +34,7 @@ def test_manifest_matches_the_listeners() -> None:
     assert settings["socket_mode_enabled"] is False
     assert set(manifest["oauth_config"]["scopes"]["bot"]) == {
         "app_mentions:read", "chat:write", "commands", "im:history", "reactions:write",
-        "files:read", "channels:history",
+        "files:read", "channels:history", "channels:read",
     }
 
 
@@ -49,11 +49,13 @@ def test_env_example_lists_every_setting_with_a_comment() -> None:
 
 
 def test_every_variable_settings_reads_is_listed() -> None:
-    source = (ROOT / "bot" / "config.py").read_text(encoding="utf-8")
+    # Settings reads the archive's variables through ArchiveSettings (shared with the CLI).
+    sources = [ROOT / "bot" / "config.py", ROOT / "bot" / "archive" / "settings.py"]
     read = {
-        node.value for node in ast.walk(ast.parse(source))
+        node.value for source in sources
+        for node in ast.walk(ast.parse(source.read_text(encoding="utf-8")))
         if isinstance(node, ast.Constant) and isinstance(node.value, str)
-        and re.fullmatch(r"(SLACK|CHECKDUPES)_[A-Z_]+|PORT|REDIS_URL", node.value)
+        and re.fullmatch(r"(SLACK|CHECKDUPES)_[A-Z_]+|PORT|REDIS_URL|DATABASE_URL", node.value)
     }
     assert read == set(ENV_VARIABLES)
     assert Settings.from_env({"SLACK_BOT_TOKEN": "x", "SLACK_SIGNING_SECRET": "y"})
