@@ -195,9 +195,9 @@ def decode(data: bytes, name: str) -> str:
 
 
 def _encoder() -> Encoder:
-    from bot.core.embed import SentenceTransformerEncoder
+    from bot.core.encoders import DEFAULT_KIND, load_encoder
 
-    return SentenceTransformerEncoder()
+    return load_encoder(os.environ.get("CHECKDUPES_ENCODER") or DEFAULT_KIND)
 
 
 @contextmanager

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 from bot.archive import ENV_VARIABLES as ARCHIVE_ENV_VARIABLES
 from bot.archive import ArchiveError, ArchiveSettings
+from bot.core.encoders import DEFAULT_KIND as DEFAULT_ENCODER
 from bot.core.encoders import KINDS as ENCODER_KINDS
 
 DEFAULT_API_BASE_URL = "https://slack.com/api/"
@@ -49,7 +50,7 @@ class Settings:
     queue_size: int = 32
     max_file_bytes: int = 1_000_000
     log_level: str = "INFO"
-    encoder: str = "torch"
+    encoder: str = DEFAULT_ENCODER
     # "module:callable" returning an Encoder, used instead of ``encoder`` (tests, experiments).
     encoder_factory: str = ""
     # Set: web processes only verify, ack and queue; ``python -m bot worker`` processes check.
@@ -132,7 +133,7 @@ class Settings:
             raise ConfigError(
                 f"CHECKDUPES_LOG_LEVEL must be one of {', '.join(_LOG_LEVELS)}, not {log_level!r}."
             )
-        encoder = text("CHECKDUPES_ENCODER", "torch").lower()
+        encoder = text("CHECKDUPES_ENCODER", DEFAULT_ENCODER).lower()
         if encoder not in ENCODER_KINDS:
             raise ConfigError(
                 f"CHECKDUPES_ENCODER must be one of {', '.join(ENCODER_KINDS)}, not {encoder!r}."

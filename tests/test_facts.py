@@ -49,3 +49,9 @@ def test_a_replaced_fact_is_a_conflict(a, b, expected):
 )
 def test_same_facts_or_omissions_are_not_conflicts(a, b):
     assert find_conflicts(a, b) == []
+
+
+def test_possessives_keep_their_facts():
+    assert find_conflicts("Friday's vote was close.", "Monday's vote was close.") == [
+        Conflict("Friday", "Monday")
+    ]

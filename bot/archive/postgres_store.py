@@ -47,7 +47,7 @@ VECTOR_INDEX_DDL = (
     f"CREATE INDEX IF NOT EXISTS {VECTOR_INDEX} ON {PARAGRAPHS} "
     "USING hnsw (embedding vector_cosine_ops)"
 )
-EF_SEARCH = 100  # HNSW candidate list per search: recall vs latency (docs/benchmarks-archive.md)
+EF_SEARCH = 100  # HNSW candidate list per search: recall vs latency (docs/benchmarks.md)
 
 
 def schema(dimensions: int) -> list[str]:

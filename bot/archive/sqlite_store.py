@@ -4,7 +4,7 @@ Vectors are stored as float32 blobs. The first search of a team loads its vector
 in-memory ExactIndex; later searches first apply the change log (stories added or removed
 since, by this process or another one on the same file) to it, so a new story costs a read
 of its own rows, not of the whole team. Exact search is a matrix product: about 0.1 s a
-query at a million paragraphs on two cores (docs/benchmarks-archive.md); past that, or for
+query at a million paragraphs on two cores (docs/benchmarks.md); past that, or for
 several machines, use PostgreSQL.
 """
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import shutil
 import tempfile
@@ -106,7 +107,14 @@ def ensure_onnx(
             from onnxruntime.quantization import QuantType, quantize_dynamic
 
             quantized = work / "model.int8.onnx"
-            quantize_dynamic(exported, quantized, per_channel=True, weight_type=QuantType.QInt8)
+            # onnxruntime logs a pre-processing hint on the root logger: noise on a CLI's stderr.
+            logging.disable(logging.WARNING)
+            try:
+                quantize_dynamic(
+                    exported, quantized, per_channel=True, weight_type=QuantType.QInt8
+                )
+            finally:
+                logging.disable(logging.NOTSET)
             exported = quantized
         os.replace(exported, target)  # atomic: same folder, same file system
     finally:

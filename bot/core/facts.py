@@ -104,6 +104,9 @@ _WEAK_DIRECTIONS = frozenset("up down higher lower more fewer less".split())
 _NOT_NAMES = frozenset("i the a an mr mrs ms dr".split()) | _WEEKDAYS | frozenset(_MONTHS)
 
 
+_POSSESSIVE = re.compile(r"['’]s$")
+
+
 def tokens(text: str) -> list[str]:
     return _TOKEN.findall(text)
 
@@ -149,6 +152,7 @@ def extract_facts(text: str) -> list[Fact]:
     for i, word in enumerate(words):
         if i <= skip_until:
             continue
+        word = _POSSESSIVE.sub("", word)  # "Friday's", "Britain's": the fact is the word
         lowered = word.lower().rstrip(".")
         number = _number_value(word, words[i + 1 : i + 3])
         if number is not None:

@@ -13,7 +13,7 @@ NO_ARTICLE_MESSAGE = (
     "Paste the text instead."
 )
 
-# Chosen on the ScrapingHub benchmark (docs/benchmarks-extraction.md, python -m
+# Chosen on the ScrapingHub benchmark (docs/benchmarks.md, python -m
 # benchmarks.extraction --variants): favor_precision with the fallback extractors kept gave the
 # best F1 and the best precision. Precision matters most here: boilerplate that slips in
 # ("Sign up for our newsletter") repeats across a page and shows up as false duplicates.

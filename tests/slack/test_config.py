@@ -25,7 +25,7 @@ def test_defaults() -> None:
     assert (settings.max_chars, settings.workers, settings.queue_size) == (200_000, 2, 32)
     assert settings.max_file_bytes == 1_000_000
     assert settings.log_level == "INFO"
-    assert settings.encoder == "torch"
+    assert settings.encoder == "onnx"
     assert settings.file_origins == {("https", "files.slack.com")}
 
 
