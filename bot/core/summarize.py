@@ -20,7 +20,7 @@ from bot.core.embed import Vectors
 class SummaryRules:
     sentences: int = 3
     short_article: int = 6  # fewer sentences than this get a 2-sentence summary
-    lead_weight: float = 0.85
+    lead_weight: float = 0.5
     diversity: float = 0.3  # MMR: weight of redundancy against relevance
     redundant: float = 0.8  # cosine at which two sentences count as saying the same thing
     min_words: int = 6
