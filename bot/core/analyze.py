@@ -107,20 +107,13 @@ class Analyzer:
         ]
         sentence_texts = [s.text for _, p in refs for s in p.sentences]
         vectors = encode_unique(self.encoder, [p.text for _, p in refs] + sentence_texts)
-        sentence_vectors = vectors[len(refs) :]
+        paragraph_vectors, sentence_vectors = vectors[: len(refs)], vectors[len(refs) :]
         passages, offset = [], 0
-        for (ref, paragraph), vector in zip(refs, vectors, strict=False):
+        for (ref, paragraph), vector in zip(refs, paragraph_vectors, strict=True):
             count = len(paragraph.sentences)
             sentences = tuple(s.text for s in paragraph.sentences)
-            passages.append(
-                Passage(
-                    ref,
-                    paragraph.text,
-                    sentences,
-                    sentence_vectors[offset : offset + count],
-                    vector,
-                )
-            )
+            own_vectors = sentence_vectors[offset : offset + count]
+            passages.append(Passage(ref, paragraph.text, sentences, own_vectors, vector))
             offset += count
         return passages
 

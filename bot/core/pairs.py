@@ -94,7 +94,7 @@ class Evidence:
 
 @dataclass(frozen=True)
 class Rules:
-    """Decision thresholds and weights, fitted by benchmarks/tune_rules.py (docs/tuning.md)."""
+    """Decision thresholds and weights, fitted by benchmarks/tune_rules.py (docs/benchmarks.md)."""
 
     near_verbatim: float = 0.75  # word-sequence similarity (difflib ratio over words)
     min_words: int = 6  # shorter paragraphs (headings, "WINNERS (once)") only match as copies
