@@ -3,13 +3,14 @@
 A paragraph pair is reported when the two say the same thing:
 - ``exact``: the same text once case, punctuation and spacing are ignored;
 - ``near_verbatim``: most words in the same order (a copy with light edits);
-- ``paraphrase``: the same content in other words, judged on three signals, because one
-  cosine cut cannot separate a restatement from a same-topic neighbour in a news story
-  (every paragraph shares the names and vocabulary):
+- ``paraphrase``: the same content in other words. One cosine cut cannot separate a
+  restatement from a same-topic neighbour in a news story (every paragraph shares the names
+  and vocabulary), so the decision (Rules.is_paraphrase) weighs several signals:
   1. the paragraph embeddings are close;
   2. the pair stands out from each paragraph's other neighbours (a margin, as in
      margin-based bitext mining: Artetxe & Schwenk, 2019);
-  3. the sentences line up: most of each paragraph's sentences have a close counterpart.
+  3. the sentences line up: most of each paragraph's sentences have a close counterpart;
+  4. they share words that are rare in this article, and the same numbers.
 - ``conflicting``: any of the above whose facts differ (see facts.py).
 Sentences repeated across paragraphs that are not duplicates as a whole are reported as
 sentence pairs, under stricter rules because single sentences are noisier.
