@@ -6,9 +6,7 @@ from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
 
-from bot.check_request import CheckRequest, delivery_keys
-from bot.inputs import Content
-from bot.listeners.timing import ms_since_received, received_at
+from bot.listeners.message_events import request_from_message
 from bot.service import CheckService
 
 # A plain message, or one that shares a file (a long paste Slack turned into a snippet).
@@ -29,17 +27,4 @@ def register(app: App, service: CheckService) -> None:
             or event.get("bot_id")
         ):
             return
-        channel, ts = event["channel"], event["ts"]
-        service.submit(CheckRequest(
-            entry="dm",
-            channel=channel,
-            content=Content(event.get("text") or "", tuple(event.get("files") or ())),
-            team=body.get("team_id"),
-            user=event.get("user"),
-            thread_ts=event.get("thread_ts") or ts,
-            message_ts=ts,
-            event_id=body.get("event_id"),
-            dedupe_keys=delivery_keys(event_id=body.get("event_id"), channel=channel, ts=ts),
-            ack_ms=ms_since_received(context),
-            received=received_at(context),
-        ))
+        service.submit(request_from_message("dm", event, body, context))

@@ -1,0 +1,37 @@
+"""A Slack message event (a mention or a DM) described as a CheckRequest, the one way."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import BoltContext
+
+from bot.check_request import CheckRequest, delivery_keys
+from bot.inputs import Content
+from bot.listeners.timing import ms_since_received, received_at
+
+
+def request_from_message(
+    entry: str,
+    event: dict[str, Any],
+    body: dict[str, Any],
+    context: BoltContext,
+    *,
+    thread_parent_ts: str | None = None,
+) -> CheckRequest:
+    """Answer in the message's thread (or start one under it); react on the message itself."""
+    channel, ts = event["channel"], event["ts"]
+    return CheckRequest(
+        entry=entry,
+        channel=channel,
+        content=Content(event.get("text") or "", tuple(event.get("files") or ())),
+        team=body.get("team_id"),
+        user=event.get("user"),
+        thread_ts=event.get("thread_ts") or ts,
+        message_ts=ts,
+        thread_parent_ts=thread_parent_ts,
+        event_id=body.get("event_id"),
+        dedupe_keys=delivery_keys(event_id=body.get("event_id"), channel=channel, ts=ts),
+        ack_ms=ms_since_received(context),
+        received=received_at(context),
+    )
