@@ -20,24 +20,11 @@ from bot.core.segment import segment
 from bot.render.json_report import report_to_dict
 from bot.render.terminal import render_text
 from tests.archive_stores import START, FakeClock, OpenStore, hashing_analyzer
+from tests.stories import FIRE, FOLLOW_UP
 
 ARTICLES = Path(__file__).parent / "data" / "articles"
 YESTERDAY_URL = "https://news.example/2026/11/24/harwick-fire"
 TODAY_URL = "https://news.example/2026/11/25/harwick-fire-follow-up"
-
-FIRE = (
-    "A fire tore through the Brennan Plastics factory in Harwick late on Tuesday, injuring "
-    "11 workers and sending black smoke over the town.\n\n"
-    "Police closed the Harwick bypass overnight and told people nearby to keep their windows "
-    "shut until the smoke cleared.\n\n"
-    "Investigators said it was too early to say what caused the blaze at the plant."
-)
-FOLLOW_UP = (
-    "Brennan Plastics said on Thursday that it would reopen part of the site next month.\n\n"
-    "Police closed the Harwick bypass overnight and told people nearby to keep their windows "
-    "shut until the smoke cleared.\n\n"
-    "The company employs about 260 people in the town, most of them on two shifts."
-)
 
 
 def check(

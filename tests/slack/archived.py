@@ -15,20 +15,6 @@ from tests.fakes import HashingEncoder
 from tests.slack.fake_slack import TEAM_ID, Call
 from tests.slack.harness import DONE, SlackHarness, running_app, section_texts
 
-FIRE = (
-    "A fire tore through the Brennan Plastics factory in Harwick late on Tuesday, injuring "
-    "11 workers and sending black smoke over the town.\n\n"
-    "Police closed the Harwick bypass overnight and told people nearby to keep their windows "
-    "shut until the smoke cleared.\n\n"
-    "Investigators said it was too early to say what caused the blaze at the plant."
-)
-# Repeats FIRE's second paragraph word for word.
-FOLLOW_UP = (
-    "Brennan Plastics said on Thursday that it would reopen part of the site next month.\n\n"
-    "Police closed the Harwick bypass overnight and told people nearby to keep their windows "
-    "shut until the smoke cleared.\n\n"
-    "The company employs about 260 people in the town, most of them on two shifts."
-)
 # Repeats FIRE's third paragraph, and nothing of FOLLOW_UP.
 RECAP = (
     "Harwick's council will meet on Monday to discuss the town's fire cover.\n\n"

@@ -6,9 +6,10 @@ from __future__ import annotations
 import pytest
 
 from bot.archive_commands import ArchiveCommand, parse_archive_command
-from tests.slack.archived import FIRE, FOLLOW_UP, RECAP, Archived, everything
+from tests.slack.archived import RECAP, Archived, everything
 from tests.slack.fake_slack import permalink
 from tests.slack.harness import ARTICLE, DONE, SlackHarness, new_id, section_texts
+from tests.stories import FIRE, FOLLOW_UP
 
 
 def command(slack: SlackHarness, text: str, channel: str) -> str:

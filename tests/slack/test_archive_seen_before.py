@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.slack.archived import FIRE, FOLLOW_UP, RECAP, Archived, everything
+from tests.slack.archived import RECAP, Archived, everything
 from tests.slack.fake_slack import permalink
 from tests.slack.harness import DONE, new_ts, section_texts
+from tests.stories import FIRE, FOLLOW_UP
 
 
 def test_an_article_checked_yesterday_is_seen_before_in_another_channel(

@@ -10,11 +10,11 @@ import pytest
 from bot.archive import open_archive
 from bot.config import Settings
 from bot.scale.worker import StartupError, start_worker
-from tests.slack.archived import FIRE, FOLLOW_UP
 from tests.slack.fake_slack import FakeSlack, permalink
 from tests.slack.harness import DONE, TOKEN, new_id, section_texts
 from tests.slack.redis_server import scratch_queue
 from tests.slack.scale_out import running_scale_out
+from tests.stories import FIRE, FOLLOW_UP
 
 
 def test_workers_check_with_the_archive_and_web_processes_answer_its_commands(
