@@ -13,7 +13,7 @@ For each encoder:
 - peak RSS (``ru_maxrss``) of the child after all of that;
 - the ratio to a compute floor: the model's FLOPs for the tokens actually encoded (no
   padding) divided by this machine's float32 matmul rate, measured with numpy;
-- one Slack request through the real app (``bot.app.create_app`` behind ``bot.server``,
+- one Slack request through the real app (``bot.slack.app.create_app`` behind ``bot.slack.server``,
   the fake Web API of tests/slack, a signed app_mention carrying the 1000-word article):
   time to the HTTP ack and to the ✅ reaction. ``slack_request_seconds(analyzer)`` is the hook.
 """
@@ -349,7 +349,7 @@ def main() -> None:
         errors = {kind: s.get("error") for kind, r in results["encoders"].items()
                   if (s := r["full"].get("slack"))}
         print("\nSlack request: not measured "
-              f"({errors or 'bot.app / tests.slack harness unavailable'})")
+              f"({errors or 'bot.slack.app / tests.slack harness unavailable'})")
     write_results("speed", results)
 
 

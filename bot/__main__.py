@@ -15,8 +15,9 @@ from types import FrameType
 
 from dotenv import find_dotenv, load_dotenv
 
-from bot.config import ConfigError, Settings
-from bot.logfmt import configure_logging, kv
+from bot.core.errors import BadSetting
+from bot.settings import ConfigError, Settings
+from bot.slack.logfmt import configure_logging, kv
 
 log = logging.getLogger("bot")
 
@@ -39,13 +40,13 @@ def main(argv: list[str] | None = None) -> int:
     configure_logging(settings.log_level)
     try:
         return run_worker(settings) if worker else serve(settings)
-    except ConfigError as error:  # CHECKDUPES_ENCODER_FACTORY that cannot be imported
+    except BadSetting as error:  # CHECKDUPES_ENCODER_FACTORY that cannot be imported
         print(f"checkdupes: {error}", file=sys.stderr)
         return 2
 
 
 def run_worker(settings: Settings) -> int:
-    from bot.scale.worker import StartupError, start_worker
+    from bot.slack.scale.worker import StartupError, start_worker
 
     try:
         worker = start_worker(settings)
@@ -61,10 +62,11 @@ def serve(settings: Settings) -> int:
     # Imported after the settings check so a missing variable is reported in a blink.
     from slack_bolt.error import BoltError
 
-    from bot.app import build_analyzer, create_app, socket_mode_handler
     from bot.archive import ArchiveError
-    from bot.scale.redis_queue import unreachable
-    from bot.server import HttpServer
+    from bot.slack.app import create_app, socket_mode_handler
+    from bot.slack.checker import build_analyzer
+    from bot.slack.scale.redis_queue import unreachable
+    from bot.slack.server import HttpServer
 
     try:
         # Before the model loads: a wrong CHECKDUPES_ARCHIVE or DATABASE_URL stops at once.

@@ -11,8 +11,8 @@ FORBIDDEN = (
     "httpx",
     "waitress",
     "bot.cli",
-    "bot.app",
-    "bot.listeners",
+    "bot.slack.app",
+    "bot.slack.listeners",
     "bot.links",
     "bot.render",
 )

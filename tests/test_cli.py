@@ -22,15 +22,10 @@ EXAMPLE = ROOT / "examples" / "water-main-break.txt"
 ARTICLE = "The council met on Monday.\n\nIt approved the budget.\n\nThe council met on Monday.\n"
 
 
-@pytest.fixture(autouse=True)
-def fast_encoder(monkeypatch):
-    monkeypatch.setattr(cli, "_encoder", HashingEncoder)
-
-
 def run(capsys, *argv, stdin: bytes | None = None, monkeypatch=None):
     if stdin is not None:
         monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin)))
-    code = cli.main(list(argv))
+    code = cli.main(list(argv), encoder_factory=HashingEncoder)
     out, err = capsys.readouterr()
     return code, out, err
 

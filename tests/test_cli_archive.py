@@ -23,9 +23,7 @@ TUESDAY = (
 
 
 @pytest.fixture(autouse=True)
-def fast_encoder(monkeypatch):
-    # 384 dimensions: the archive's width (all-MiniLM-L6-v2's).
-    monkeypatch.setattr(cli, "_encoder", lambda: HashingEncoder(dimensions=384))
+def archive_settings(monkeypatch):
     monkeypatch.delenv("CHECKDUPES_ARCHIVE", raising=False)
     monkeypatch.delenv("CHECKDUPES_ARCHIVE_RETENTION_DAYS", raising=False)
 
@@ -39,7 +37,8 @@ def stories(tmp_path):
 
 
 def run(capsys, *argv):
-    code = cli.main(list(argv))
+    # 384 dimensions: the archive's width (all-MiniLM-L6-v2's).
+    code = cli.main(list(argv), encoder_factory=lambda: HashingEncoder(dimensions=384))
     out, err = capsys.readouterr()
     return code, out, err
 

@@ -18,9 +18,9 @@ from dataclasses import dataclass
 
 import httpx
 
+from bot.core.cache import TTLCache
 from bot.core.errors import BlockedAddress, FetchError, TooLong
 
-from .cache import TTLCache
 from .content import Kind, classify, decode, sniff
 from .extract import Article, extract_article, plain_text_article
 from .guard import FetchPolicy, IPAddress, Resolver, checked_addresses, resolve_host

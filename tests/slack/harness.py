@@ -14,11 +14,12 @@ from urllib.parse import urlencode
 import httpx
 from slack_sdk.signature import SignatureVerifier
 
-from bot.app import build_analyzer, create_app
 from bot.archive import Archive
-from bot.config import Settings
 from bot.core.analyze import Analyzer
-from bot.server import HttpServer, serve
+from bot.settings import Settings
+from bot.slack.app import create_app
+from bot.slack.checker import build_analyzer
+from bot.slack.server import HttpServer, serve
 from tests.fakes import HashingEncoder
 from tests.slack.fake_slack import BOT_USER_ID, TEAM_ID, Call, FakeSlack
 

@@ -16,8 +16,8 @@ from collections.abc import Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
-from bot.app import create_app
-from bot.server import serve
+from bot.slack.app import create_app
+from bot.slack.server import serve
 from tests.slack.fake_slack import FakeSlack
 from tests.slack.harness import TOKEN, SlackHarness, settings_for
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.archive_commands import ArchiveCommand, parse_archive_command
+from bot.slack.archive_commands import ArchiveCommand, parse_archive_command
 from tests.slack.archived import RECAP, Archived, everything
 from tests.slack.fake_slack import permalink
 from tests.slack.harness import ARTICLE, DONE, SlackHarness, new_id, section_texts

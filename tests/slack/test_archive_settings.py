@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.archive import ArchiveSettings
-from bot.config import ConfigError, Settings
+from bot.settings import ConfigError, Settings
 
 HTTP = {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s3cret"}
 ROOT = Path(__file__).resolve().parents[2]

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from bot.archive import open_archive
-from bot.config import Settings
-from bot.scale.worker import StartupError, start_worker
+from bot.settings import Settings
+from bot.slack.scale.worker import StartupError, start_worker
 from tests.slack.fake_slack import FakeSlack, permalink
 from tests.slack.harness import DONE, TOKEN, new_id, section_texts
 from tests.slack.redis_server import scratch_queue

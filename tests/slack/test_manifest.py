@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import ENV_VARIABLES, Settings
-from bot.listeners.commands import COMMAND
-from bot.listeners.shortcuts import CALLBACK_ID
-from bot.server import EVENTS_PATH
+from bot.settings import ENV_VARIABLES, Settings
+from bot.slack.listeners.commands import COMMAND
+from bot.slack.listeners.shortcuts import CALLBACK_ID
+from bot.slack.server import EVENTS_PATH
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -50,7 +50,7 @@ def test_env_example_lists_every_setting_with_a_comment() -> None:
 
 def test_every_variable_settings_reads_is_listed() -> None:
     # Settings reads the archive's variables through ArchiveSettings (shared with the CLI).
-    sources = [ROOT / "bot" / "config.py", ROOT / "bot" / "archive" / "settings.py"]
+    sources = [ROOT / "bot" / "settings.py", ROOT / "bot" / "archive" / "settings.py"]
     read = {
         node.value for source in sources
         for node in ast.walk(ast.parse(source.read_text(encoding="utf-8")))

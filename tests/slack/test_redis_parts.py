@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 from redis import Redis
 
-from bot.app import build_encoder
-from bot.check_request import CheckRequest, delivery_keys
-from bot.config import ConfigError, Settings
-from bot.inputs import Content
-from bot.scale.redis_queue import RedisRecentKeys, job_queue, redacted
+from bot.core.errors import BadSetting
+from bot.settings import ConfigError, Settings
+from bot.slack.checker import build_analyzer
+from bot.slack.request import CheckRequest, Content, delivery_keys
+from bot.slack.scale.redis_queue import RedisRecentKeys, job_queue, redacted
 from tests.slack.harness import ARTICLE, FAILED, running_app
 from tests.slack.redis_server import free_port
 
@@ -127,7 +127,7 @@ def test_scale_out_settings_defaults_and_values() -> None:
     assert (settings.job_retries, settings.job_timeout_s, settings.worker_lost_after_s) == (
         0, 30, 10)
     assert "pw" not in repr(settings)
-    assert type(build_encoder(settings)).__name__ == "HashingEncoder"
+    assert type(build_analyzer(settings).encoder).__name__ == "HashingEncoder"
 
 
 def test_a_worker_needs_the_token_and_redis_but_no_signing_secret() -> None:
@@ -165,8 +165,8 @@ def test_bad_scale_out_settings_fail_with_one_clear_line(
 def test_an_encoder_factory_that_cannot_be_imported_is_one_line() -> None:
     settings = Settings.from_env({**HTTP, "CHECKDUPES_ENCODER_FACTORY": "tests.fakes:Nope"})
 
-    with pytest.raises(ConfigError, match=r"CHECKDUPES_ENCODER_FACTORY='tests.fakes:Nope' cannot"):
-        build_encoder(settings)
+    with pytest.raises(BadSetting, match=r"CHECKDUPES_ENCODER_FACTORY='tests.fakes:Nope' cannot"):
+        build_analyzer(settings)
 
 
 def test_redis_passwords_stay_out_of_messages() -> None:

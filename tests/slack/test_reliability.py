@@ -9,9 +9,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from bot.app import build_analyzer
-from bot.config import Settings
 from bot.core.embed import Vectors
+from bot.settings import Settings
+from bot.slack.checker import build_analyzer
 from tests.fakes import HashingEncoder
 from tests.slack.harness import ARTICLE, DONE, FAILED, SlackHarness, new_ts, running_app
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-from bot.app import build_analyzer, create_app, socket_mode_handler
-from bot.config import Settings
+from bot.settings import Settings
+from bot.slack.app import create_app, socket_mode_handler
+from bot.slack.checker import build_analyzer
 from tests.fakes import HashingEncoder
 from tests.slack.fake_slack import FakeSlack
 from tests.slack.harness import TOKEN

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from bot.work_queue import RecentKeys, WorkQueue
+from bot.slack.local_queue import RecentKeys, WorkQueue
 
 
 def test_queue_refuses_work_beyond_workers_plus_size() -> None:

@@ -6,8 +6,8 @@ from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
 
-from bot.listeners.message_events import request_from_message
-from bot.service import CheckService
+from bot.slack.listeners.message_events import request_from_message
+from bot.slack.service import CheckService
 
 
 def register(app: App, service: CheckService) -> None:

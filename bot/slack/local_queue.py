@@ -1,6 +1,6 @@
 """The single-process queue: a bounded worker pool, and a delivery deduper in memory.
 
-bot.scale has the Redis counterparts, for web and worker processes on several machines.
+bot.slack.scale has the Redis counterparts, for web and worker processes on several machines.
 """
 
 from __future__ import annotations
@@ -8,11 +8,11 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 
-from bot.check_request import CheckRequest
+from bot.core.cache import TTLCache
+from bot.slack.request import CheckRequest
 
 log = logging.getLogger(__name__)
 
@@ -80,23 +80,14 @@ class RecentKeys:
         capacity: int = 10_000,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self._ttl = ttl
-        self._capacity = capacity
-        self._clock = clock
-        self._seen: OrderedDict[str, float] = OrderedDict()
-        self._lock = threading.Lock()
+        self._seen: TTLCache[str, bool] = TTLCache(ttl, capacity, clock=clock)
+        self._lock = threading.Lock()  # check-and-remember is one step for concurrent deliveries
 
     def first_time(self, keys: Iterable[str]) -> bool:
         """Remember every key; True when none of them was seen within the TTL."""
-        now = self._clock()
         keys = [k for k in keys if k]
         with self._lock:
-            while self._seen and next(iter(self._seen.values())) <= now - self._ttl:
-                self._seen.popitem(last=False)
-            fresh = not any(k in self._seen for k in keys)
+            fresh = not any(self._seen.get(k) for k in keys)
             for key in keys:
-                self._seen[key] = now
-                self._seen.move_to_end(key)
-            while len(self._seen) > self._capacity:
-                self._seen.popitem(last=False)
+                self._seen.put(key, True)
         return fresh

@@ -5,27 +5,29 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC
 from pathlib import Path
 
-from bot import cli
-from bot.archive import LOCAL_TEAM, ArchiveError, archive_documents
-from bot.cli import cli_limits, closing_archive, input_link, progress, read_document, run
-from bot.core.analyze import Analyzer
+from bot.archive import LOCAL_TEAM, Archive, ArchiveError, archive_documents, open_archive
+from bot.cli.inputs import input_link, read_document
+from bot.cli.running import EncoderFactory, encoder, progress, refuse, run
+from bot.core.analyze import Analyzer, Limits
+from bot.settings import ConfigError, Settings
 
 DEFAULT_ARCHIVE = "checkdupes-archive.sqlite3"
 
 
-def build_archive_parser() -> argparse.ArgumentParser:
-    default = os.environ.get("CHECKDUPES_ARCHIVE", "").strip() or DEFAULT_ARCHIVE
+def build_archive_parser(settings: Settings) -> argparse.ArgumentParser:
+    default = settings.archive.database_url or settings.archive.path or DEFAULT_ARCHIVE
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--archive",
         metavar="PATH",
         default=default,
-        help="the archive: a SQLite file or a postgresql:// URL (default: $CHECKDUPES_ARCHIVE, "
-        f"else ./{DEFAULT_ARCHIVE}; now {default})",
+        help="the archive: a SQLite file or a postgresql:// URL (default: $DATABASE_URL, else "
+        f"$CHECKDUPES_ARCHIVE, else ./{DEFAULT_ARCHIVE})",
     )
     common.add_argument(
         "--team",
@@ -53,24 +55,33 @@ def build_archive_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def archive_main(argv: Sequence[str]) -> int:
-    args = build_archive_parser().parse_args(argv)
+def archive_main(argv: Sequence[str], *, encoder_factory: EncoderFactory | None = None) -> int:
+    try:
+        settings = Settings.from_env(os.environ, slack=False)
+    except ConfigError as error:  # before the parser, whose default comes from the settings
+        return refuse(error)
+    args = build_archive_parser(settings).parse_args(argv)
     if args.command == "add":
-        return run(lambda: add(args.archive, args.team, args.inputs))
+        return run(lambda: add(args.archive, args.team, args.inputs, settings, encoder_factory))
     if args.command == "list":
-        return run(lambda: list_stories(args.archive, args.team))
-    return run(lambda: forget(args.archive, args.team, args.link))
+        return run(lambda: list_stories(args.archive, args.team, settings))
+    return run(lambda: forget(args.archive, args.team, args.link, settings))
 
 
-def add(location: str, team: str, inputs: Sequence[str]) -> str:
-    limits = cli_limits()
-    documents = [read_document(source, limits) for source in inputs]
+def add(
+    location: str,
+    team: str,
+    inputs: Sequence[str],
+    settings: Settings,
+    encoder_factory: EncoderFactory | None = None,
+) -> str:
+    limits = Limits(max_chars=settings.max_chars)
+    documents = [read_document(source, settings, limits) for source in inputs]
     links = [input_link(s, d) for s, d in zip(inputs, documents, strict=True)]
-    with closing_archive(location) as archive:
+    with closing_archive(location, settings) as archive:
         assert archive is not None  # a location is always given here
         with progress(sys.stderr, "loading the model"):
-            # Through the module, so that tests swapping cli._encoder reach this one too.
-            analyzer = Analyzer(cli._encoder(), limits=limits)
+            analyzer = Analyzer(encoder(settings, encoder_factory), limits=limits)
         with progress(sys.stderr, "adding"):
             ids = archive_documents(analyzer, documents, archive, team=team, links=links)
     return "".join(
@@ -79,8 +90,8 @@ def add(location: str, team: str, inputs: Sequence[str]) -> str:
     )
 
 
-def list_stories(location: str, team: str) -> str:
-    with closing_archive(location, create=False) as archive:
+def list_stories(location: str, team: str, settings: Settings) -> str:
+    with closing_archive(location, settings, create=False) as archive:
         assert archive is not None
         archive.prune()  # what retention has expired is not shown as if it were kept
         stories = archive.list(team)
@@ -95,8 +106,8 @@ def list_stories(location: str, team: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def forget(location: str, team: str, link: str) -> str:
-    with closing_archive(location, create=False) as archive:
+def forget(location: str, team: str, link: str, settings: Settings) -> str:
+    with closing_archive(location, settings, create=False) as archive:
         assert archive is not None
         removed = archive.forget(team, link)
         if not removed and "://" not in link:  # a file is archived under its file:// URI
@@ -107,3 +118,33 @@ def forget(location: str, team: str, link: str) -> str:
             "shows them)"
         )
     return f"forgot {removed} story: {link}\n" if removed == 1 else f"forgot {removed}: {link}\n"
+
+
+@contextmanager
+def closing_archive(
+    location: str | None, settings: Settings, *, create: bool = True
+) -> Iterator[Archive | None]:
+    """The archive at a SQLite path or postgresql:// URL (None: no archive), closed after.
+
+    Retention comes from the settings, as for the bot. create=False: a missing SQLite file is
+    an error rather than a new empty archive (list, forget).
+    """
+    if not location:
+        yield None
+        return
+    is_url = location.startswith(("postgresql://", "postgres://"))
+    if not create and not is_url and not Path(location).exists():
+        raise ArchiveError(
+            f"there is no archive at {location} yet: checkdupes --archive {location} INPUT "
+            "(or checkdupes archive add) makes one"
+        )
+    archive = open_archive(
+        location if is_url else None,
+        None if is_url else location,
+        retention_days=settings.archive.retention_days,
+    )
+    try:
+        yield archive
+    finally:
+        if archive is not None:
+            archive.close()

@@ -15,9 +15,9 @@ from redis import Redis
 from rq import get_current_job
 from rq.job import Job
 
-from bot.check_request import CheckRequest
-from bot.checker import Checker
-from bot.logfmt import kv
+from bot.slack.checker import Checker
+from bot.slack.logfmt import kv
+from bot.slack.request import CheckRequest
 
 log = logging.getLogger("bot.jobs")
 
@@ -44,7 +44,7 @@ def check(payload: dict[str, Any]) -> None:
     """The RQ job: analyze and reply. Unexpected errors propagate, for RQ to retry."""
     job = get_current_job()
     if job is None:
-        raise RuntimeError("bot.scale.jobs.check runs only as an RQ job")
+        raise RuntimeError("bot.slack.scale.jobs.check runs only as an RQ job")
     request = _request(job, payload)
     job.meta[ATTEMPTS] = int(job.meta.get(ATTEMPTS, 0)) + 1
     job.save_meta()

@@ -11,7 +11,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.inputs import Content
+
+@dataclass(frozen=True)
+class Content:
+    """A message as far as checking goes: its text and the files shared with it."""
+
+    text: str
+    files: tuple[Mapping[str, Any], ...] = field(default_factory=tuple)
 
 
 @dataclass(frozen=True)

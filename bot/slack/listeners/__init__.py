@@ -1,13 +1,13 @@
-"""Slack entry points, one module each; all of them hand checks to bot.service.CheckService."""
+"""Slack entry points, one module each; all of them hand checks to service.CheckService."""
 
 from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.archive_commands import ArchiveCommands
-from bot.listeners import commands, direct_messages, mentions, shortcuts
-from bot.listeners.timing import stamp_received
-from bot.service import CheckService
+from bot.slack.archive_commands import ArchiveCommands
+from bot.slack.listeners import commands, direct_messages, mentions, shortcuts
+from bot.slack.listeners.timing import stamp_received
+from bot.slack.service import CheckService
 
 
 def register_all(app: App, service: CheckService, archive_commands: ArchiveCommands) -> None:

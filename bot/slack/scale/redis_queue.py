@@ -11,13 +11,13 @@ from redis.exceptions import RedisError
 from rq import Callback, Queue, Retry
 from rq.serializers import JSONSerializer
 
-from bot.check_request import CheckRequest
-from bot.config import Settings
-from bot.work_queue import DEDUPE_TTL_S
+from bot.settings import Settings
+from bot.slack.local_queue import DEDUPE_TTL_S
+from bot.slack.request import CheckRequest
 
 # Named, not imported: RQ stores the name and the worker imports it.
-JOB_FUNCTION = "bot.scale.jobs.check"
-FAILURE_CALLBACK = "bot.scale.jobs.on_failure"
+JOB_FUNCTION = "bot.slack.scale.jobs.check"
+FAILURE_CALLBACK = "bot.slack.scale.jobs.on_failure"
 # JSON, not RQ's default pickle: the payload is plain data anyway, json.dumps refuses a client
 # or a model that slipped into it, and whoever can write to Redis cannot run code in workers.
 SERIALIZER = JSONSerializer
@@ -89,7 +89,7 @@ class RedisQueue:
 
 
 class RedisRecentKeys:
-    """bot.work_queue.RecentKeys in Redis: one ``SET key NX EX ttl`` per delivery key."""
+    """bot.slack.local_queue.RecentKeys in Redis: one ``SET key NX EX ttl`` per delivery key."""
 
     def __init__(self, redis: Redis, namespace: str, ttl: int = DEDUPE_TTL_S) -> None:
         self._redis = redis

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from slack_sdk import WebClient
@@ -19,9 +19,10 @@ from slack_sdk.errors import SlackApiError
 
 from bot.core.errors import CheckdupesError, EmptyInput, UnsupportedInput
 from bot.core.segment import Document, paragraph_spans, segment
+from bot.core.sources import ArticleFetcher, document_from_url, documents_from_text
 from bot.links import find_links, non_http_links, strip_links
-from bot.slack_files import FileDownloader, is_text_file, not_text
-from bot.sources import ArticleFetcher, document_from_url, documents_from_text
+from bot.slack.files import FileDownloader, is_text_file, not_text
+from bot.slack.request import Content
 
 MAX_ARTICLES = 2
 _USER_MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
@@ -30,14 +31,6 @@ NOTHING_TO_CHECK = (
     "There is no article here to check. Paste the article's text (or one or two links) "
     "with your request; `/checkdupes help` shows every way to ask."
 )
-
-
-@dataclass(frozen=True)
-class Content:
-    """A message as far as checking goes: its text and the files shared with it."""
-
-    text: str
-    files: tuple[Mapping[str, Any], ...] = field(default_factory=tuple)
 
 
 @dataclass(frozen=True)

@@ -6,10 +6,9 @@ from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
 
-from bot.check_request import CheckRequest, delivery_keys
-from bot.inputs import Content
-from bot.listeners.timing import ms_since_received, received_at
-from bot.service import CheckService
+from bot.slack.listeners.timing import ms_since_received, received_at
+from bot.slack.request import CheckRequest, Content, delivery_keys
+from bot.slack.service import CheckService
 
 CALLBACK_ID = "check_duplicates"
 

@@ -33,6 +33,6 @@ def configure_logging(level: str) -> None:
     root.setLevel(level)
     # At DEBUG slack_sdk logs request bodies (article text); keep them at INFO or above.
     # At DEBUG slack_sdk logs request bodies (article text). Bolt's loggers are set in
-    # bot.app.bolt_logger.
+    # bot.slack.app.bolt_logger.
     for noisy in ("slack_sdk", "urllib3", "httpx", "httpcore", "waitress.queue"):
         logging.getLogger(noisy).setLevel(max(logging.INFO, logging.getLevelName(level)))

@@ -2,9 +2,9 @@
 
 Listeners ack, describe the request (``CheckRequest``) and call ``CheckService.submit``;
 from there it is the same for all: drop a delivery seen before, show 👀, and queue the
-request for a worker (bot.checker), or say we are busy. Where the queue and the memory of
+request for a worker (bot.slack.checker), or say we are busy. Where the queue and the memory of
 recent deliveries live is the caller's choice: threads and a dict in this process, or Redis
-shared by any number of processes (bot.scale).
+shared by any number of processes (bot.slack.scale).
 """
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ from collections.abc import Iterable
 from dataclasses import replace
 from typing import Protocol
 
-from bot.check_request import CheckRequest
-from bot.logfmt import kv
 from bot.render.slack import busy_message, failure_message
-from bot.replies import FAILED, WORKING, Outcome, Replier
+from bot.slack.logfmt import kv
+from bot.slack.replies import FAILED, WORKING, Outcome, Replier
+from bot.slack.request import CheckRequest
 
 log = logging.getLogger("bot.requests")
 

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from bot.archive import Archive
-from bot.logfmt import kv
 from bot.render.slack import Message, escape, text_message
+from bot.slack.logfmt import kv
 
 log = logging.getLogger("bot.archive")
 

@@ -1,7 +1,7 @@
 """The one "analyze and reply" path, run by whichever worker takes a request.
 
-In one process a thread of bot.work_queue runs it; with Redis a ``python -m bot worker``
-process runs it (bot.scale.jobs). Either way: read the input, analyze (with an archive:
+In one process a thread of bot.slack.local_queue runs it; with Redis a ``python -m bot worker``
+process runs it (bot.slack.scale.jobs). Either way: read the input, analyze (with an archive:
 compare with stories checked before, then keep it), post the report in the thread (or
 ephemerally where the bot may not post), and finish with ✅ or ⚠️.
 """
@@ -12,14 +12,17 @@ import logging
 import time
 from collections.abc import Callable
 
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
+
 from bot.archive import Archive, check_with_archive, message_links
-from bot.check_request import CheckRequest
-from bot.conversations import Conversations
-from bot.core.analyze import Analyzer, Report
+from bot.core.analyze import Analyzer, Limits, Report
+from bot.core.embed import Encoder
+from bot.core.encoders import load_encoder
 from bot.core.errors import CheckdupesError
 from bot.core.segment import Document
-from bot.inputs import InputReader
-from bot.logfmt import kv
+from bot.core.sources import ArticleFetcher
+from bot.links import FetchPolicy, LinkFetcher
 from bot.render.slack import (
     Message,
     checking_message,
@@ -27,7 +30,13 @@ from bot.render.slack import (
     failure_message,
     render_report,
 )
-from bot.replies import DONE, FAILED, WORKING, Outcome, Replier, ms
+from bot.settings import Settings
+from bot.slack.conversations import Conversations
+from bot.slack.files import FileDownloader
+from bot.slack.logfmt import kv
+from bot.slack.messages import InputReader
+from bot.slack.replies import DONE, FAILED, WORKING, Outcome, Replier, ms
+from bot.slack.request import CheckRequest
 
 log = logging.getLogger("bot.requests")
 
@@ -148,3 +157,41 @@ class Checker:
         outcome = Outcome(result="error")
         self._replies.finish(request, request.message_ts, [failure_message()], FAILED, outcome)
         self._replies.log(request, outcome)
+
+
+def build_client(settings: Settings) -> WebClient:
+    """The Web API client: settings' base URL, and 429s retried after Retry-After."""
+    return WebClient(
+        token=settings.bot_token,
+        base_url=settings.api_base_url,
+        timeout=30,
+        retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=3)],
+    )
+
+
+def build_analyzer(settings: Settings, encoder: Encoder | None = None) -> Analyzer:
+    """The engine with the request limits from settings; the model it names unless given one.
+
+    Loading the model takes seconds: call this once, at startup.
+    """
+    encoder = encoder or load_encoder(settings.encoder, factory=settings.encoder_factory)
+    return Analyzer(encoder, limits=Limits(max_chars=settings.max_chars))
+
+
+def build_checker(
+    settings: Settings,
+    client: WebClient,
+    analyzer: Analyzer,
+    fetcher: ArticleFetcher | None = None,
+    archive: Archive | None = None,
+) -> Checker:
+    """The analyze-and-reply step, as a thread of the app or a worker process runs it."""
+    fetcher = fetcher or LinkFetcher(FetchPolicy.from_allow_string(settings.fetch_allow))
+    downloader = FileDownloader(settings.bot_token, settings.file_origins, settings.max_file_bytes)
+    return Checker(
+        analyzer=analyzer,
+        inputs=InputReader(client, downloader, fetcher),
+        replies=Replier(client),
+        conversations=Conversations(client),
+        archive=archive,
+    )

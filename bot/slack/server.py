@@ -17,7 +17,7 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from waitress import wasyncore
 from waitress.server import create_server
 
-from bot.logfmt import kv
+from bot.slack.logfmt import kv
 
 log = logging.getLogger(__name__)
 

@@ -16,9 +16,9 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient
 
-from bot.check_request import CheckRequest
-from bot.logfmt import kv
 from bot.render.slack import Message, error_message, text_message
+from bot.slack.logfmt import kv
+from bot.slack.request import CheckRequest
 
 log = logging.getLogger("bot.requests")
 

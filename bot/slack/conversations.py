@@ -8,16 +8,16 @@ kind cannot be told is taken for private, so its stories are never shown elsewhe
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from collections.abc import Callable
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.logfmt import kv
+from bot.core.cache import TTLCache
+from bot.slack.logfmt import kv
 
-log = logging.getLogger("bot.conversations")
+log = logging.getLogger("bot.slack.conversations")
 
 # DMs (D…) and group DMs or old private channels (G…) are private by their id alone.
 _PRIVATE_PREFIXES = ("D", "G")
@@ -34,10 +34,7 @@ class Conversations:
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._client = client
-        self._ttl_s = ttl_s
-        self._clock = clock
-        self._lock = threading.Lock()
-        self._private: dict[str, tuple[bool, float]] = {}  # channel -> (private, asked at)
+        self._private: TTLCache[str, bool] = TTLCache(ttl_s, max_size=10_000, clock=clock)
 
     def permalink(self, channel: str, ts: str | None) -> str | None:
         """The message's permalink (chat.getPermalink); None when there is no message or
@@ -58,11 +55,9 @@ class Conversations:
         up with conversations.info (scope channels:read), once per PRIVACY_TTL_S."""
         if channel.startswith(_PRIVATE_PREFIXES):
             return True
-        now = self._clock()
-        with self._lock:
-            known = self._private.get(channel)
-        if known is not None and now - known[1] < self._ttl_s:
-            return known[0]
+        known = self._private.get(channel)
+        if known is not None:
+            return known
         try:
             info = self._client.conversations_info(channel=channel)["channel"] or {}
         except Exception as error:
@@ -71,8 +66,7 @@ class Conversations:
             log.warning(kv(event="privacy_unknown", channel=channel, error=_slack_error(error)))
             return True
         private = bool(info.get("is_private") or info.get("is_im") or info.get("is_mpim"))
-        with self._lock:
-            self._private[channel] = (private, now)
+        self._private.put(channel, private)
         return private
 
 

@@ -1,7 +1,7 @@
 """/checkdupes <text or link>: a parent message in the channel, the report in its thread.
 
 `/checkdupes help` shows the usage and `/checkdupes archive …` / `forget …` look after the
-archive (bot.archive_commands); both answer the user alone.
+archive (bot.slack.archive_commands); both answer the user alone.
 """
 
 from __future__ import annotations
@@ -10,12 +10,11 @@ from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
 
-from bot.archive_commands import ArchiveCommands, parse_archive_command
-from bot.check_request import CheckRequest, delivery_keys
-from bot.inputs import Content
-from bot.listeners.timing import ms_since_received, received_at
 from bot.render.slack import usage_message
-from bot.service import CheckService
+from bot.slack.archive_commands import ArchiveCommands, parse_archive_command
+from bot.slack.listeners.timing import ms_since_received, received_at
+from bot.slack.request import CheckRequest, Content, delivery_keys
+from bot.slack.service import CheckService
 
 COMMAND = "/checkdupes"
 

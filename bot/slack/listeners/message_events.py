@@ -6,9 +6,8 @@ from typing import Any
 
 from slack_bolt import BoltContext
 
-from bot.check_request import CheckRequest, delivery_keys
-from bot.inputs import Content
-from bot.listeners.timing import ms_since_received, received_at
+from bot.slack.listeners.timing import ms_since_received, received_at
+from bot.slack.request import CheckRequest, Content, delivery_keys
 
 
 def request_from_message(

@@ -1,4 +1,5 @@
-"""Settings for the Slack app, read once from the environment (see .env.example)."""
+"""Settings for the command line and the Slack app, read once from the environment and
+validated in one place (every variable is listed, with a comment, in .env.example)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from bot.archive import ENV_VARIABLES as ARCHIVE_ENV_VARIABLES
 from bot.archive import ArchiveError, ArchiveSettings
 from bot.core.encoders import DEFAULT_KIND as DEFAULT_ENCODER
 from bot.core.encoders import KINDS as ENCODER_KINDS
+from bot.core.errors import BadSetting
 
 DEFAULT_API_BASE_URL = "https://slack.com/api/"
 SLACK_FILE_HOST = "files.slack.com"
@@ -32,14 +34,14 @@ _FACTORY = re.compile(r"[A-Za-z_][\w.]*:[A-Za-z_][\w.]*")
 _QUEUE_NAME = re.compile(r"[\w.-]+")
 
 
-class ConfigError(ValueError):
+class ConfigError(BadSetting):
     """A missing or malformed setting, explained in one line (startup stops on it)."""
 
 
 @dataclass(frozen=True)
 class Settings:
     # Secrets stay out of repr() so that logging a Settings never leaks them.
-    bot_token: str = field(repr=False)
+    bot_token: str = field(default="", repr=False)
     signing_secret: str = field(default="", repr=False)
     app_token: str = field(default="", repr=False)
     port: int = 3000
@@ -84,11 +86,15 @@ class Settings:
         return frozenset(origins)
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str], *, worker: bool = False) -> Settings:
+    def from_env(
+        cls, env: Mapping[str, str], *, slack: bool = True, worker: bool = False
+    ) -> Settings:
         """Build Settings from a mapping such as os.environ; raise ConfigError on bad input.
 
-        ``worker``: for ``python -m bot worker``, which needs the bot token and REDIS_URL but
-        neither the signing secret nor the app token (it never hears from Slack).
+        ``slack=False``: for the command line, which needs no Slack credentials (every value
+        is still validated). ``worker``: for ``python -m bot worker``, which needs the bot
+        token and REDIS_URL but neither the signing secret nor the app token (it never hears
+        from Slack).
         """
 
         def text(name: str, default: str = "") -> str:
@@ -108,8 +114,10 @@ class Settings:
                 "REDIS_URL must start with redis://, rediss:// or unix:// "
                 "(e.g. redis://localhost:6379/0)."
             )
-        missing = [] if bot_token else ["SLACK_BOT_TOKEN"]
-        if worker:
+        missing = [] if bot_token or not slack else ["SLACK_BOT_TOKEN"]
+        if not slack:
+            why = ""
+        elif worker:
             if not redis_url:
                 missing.append("REDIS_URL")
             why = "python -m bot worker takes its jobs from Redis and answers in Slack"

@@ -24,12 +24,12 @@ from rq import Queue, SimpleWorker
 from rq.job import Job
 from slack_sdk.errors import SlackApiError
 
-from bot.app import build_analyzer, build_checker, build_client
 from bot.archive import ArchiveError
-from bot.config import Settings
-from bot.logfmt import kv
-from bot.scale import jobs
-from bot.scale.redis_queue import SERIALIZER, connect_redis, job_queue, unreachable
+from bot.settings import Settings
+from bot.slack.checker import build_analyzer, build_checker, build_client
+from bot.slack.logfmt import kv
+from bot.slack.scale import jobs
+from bot.slack.scale.redis_queue import SERIALIZER, connect_redis, job_queue, unreachable
 
 log = logging.getLogger("bot.worker")
 

@@ -1,0 +1,101 @@
+"""checkdupes: find repeated passages in an article (a file, a URL or stdin) from a terminal."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import shutil
+import sys
+from collections.abc import Sequence
+
+from bot.cli.archive import archive_main, closing_archive
+from bot.cli.inputs import input_link, read_document
+from bot.cli.running import EncoderFactory, encoder, progress, run
+from bot.core.analyze import Analyzer, Limits
+from bot.settings import Settings
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="checkdupes",
+        description="Find passages an article says twice: exact repeats, near-verbatim copies, "
+        "paraphrases and the same claim with different facts. With two inputs, also what the "
+        "second repeats from the first.",
+    )
+    parser.add_argument(
+        "inputs",
+        nargs="+",
+        metavar="INPUT",
+        help="a text file, an http(s) URL, or - for standard input (one or two)",
+    )
+    parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    parser.add_argument(
+        "--archive",
+        metavar="PATH",
+        help="also report paragraphs that repeat stories checked earlier, from this archive "
+        "(a SQLite file, created if missing, or a postgresql:// URL), then add the article to "
+        "it (default: $DATABASE_URL or $CHECKDUPES_ARCHIVE when set); see: checkdupes archive "
+        "--help",
+    )
+    return parser
+
+
+def main(
+    argv: Sequence[str] | None = None, *, encoder_factory: EncoderFactory | None = None
+) -> int:
+    """The console script. ``encoder_factory`` replaces the encoder the settings name (tests)."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    _quiet_logging()
+    if argv[:1] == ["archive"]:  # a subcommand; "checkdupes ./archive" still checks a file
+        return archive_main(argv[1:], encoder_factory=encoder_factory)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if len(args.inputs) > 2:
+        parser.error("give one INPUT, or two to compare")
+    return run(
+        lambda: check(
+            args.inputs, json_output=args.json, archive_at=args.archive,
+            encoder_factory=encoder_factory,
+        )
+    )
+
+
+def check(
+    inputs: Sequence[str],
+    *,
+    json_output: bool,
+    archive_at: str | None,
+    encoder_factory: EncoderFactory | None = None,
+) -> str:
+    """The report on one or two INPUTs, as text or JSON; with an archive, also seen before."""
+    settings = Settings.from_env(os.environ, slack=False)
+    limits = Limits(max_chars=settings.max_chars)
+    documents = [read_document(source, settings, limits) for source in inputs]
+    location = archive_at or settings.archive.database_url or settings.archive.path or None
+    with closing_archive(location, settings) as archive:
+        with progress(sys.stderr, "loading the model"):
+            analyzer = Analyzer(encoder(settings, encoder_factory), limits=limits)
+        analyzer.check(documents)
+        with progress(sys.stderr, "analyzing"):
+            if archive is None:
+                report = analyzer.analyze(documents)
+            else:
+                from bot.archive import check_with_archive
+
+                links = [input_link(s, d) for s, d in zip(inputs, documents, strict=True)]
+                report = check_with_archive(analyzer, documents, archive, links=links)
+    if json_output:
+        from bot.render.json_report import report_to_json
+
+        return report_to_json(report) + "\n"
+    from bot.render.terminal import render_text
+
+    return render_text(report, width=min(shutil.get_terminal_size().columns, 110))
+
+
+def _quiet_logging() -> None:
+    # Without a handler Python prints WARNING records on stderr itself; the command line
+    # says what went wrong in its own one line, so the libraries' records would be a second.
+    if not logging.getLogger().handlers and not os.environ.get("CHECKDUPES_DEBUG"):
+        logging.getLogger().addHandler(logging.NullHandler())
