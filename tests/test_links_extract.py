@@ -6,8 +6,8 @@ import codecs
 from pathlib import Path
 
 import pytest
-from bot.core.cache import TTLCache
 
+from bot.core.cache import TTLCache
 from bot.core.errors import FetchError, UnsupportedInput
 from bot.links import Article, extract_article
 from bot.links.content import Kind, classify, decode, sniff

@@ -17,6 +17,7 @@ from bot.core.lexical import normalize
 from bot.core.pairs import Passage
 from bot.core.seen_before import NEIGHBOURS, search_archive
 from bot.core.segment import Document
+from bot.core.timing import ms
 
 log = logging.getLogger("bot.archive")
 
@@ -92,9 +93,9 @@ def check_with_archive(
     done = time.perf_counter()
     timings = dict(report.timings_ms)
     timings.update(
-        embed=_ms(embedded - started),
-        archive=_ms(done - analyzed),
-        total=_ms(done - started),
+        embed=ms(embedded - started),
+        archive=ms(done - analyzed),
+        total=ms(done - started),
     )
     return replace(report, seen_before=tuple(seen), timings_ms=timings)
 
@@ -143,6 +144,3 @@ def _by_document(passages: Sequence[Passage], count: int) -> list[list[Passage]]
 def _one_line(error: Exception) -> str:
     return " ".join(str(error).split()) or type(error).__name__
 
-
-def _ms(seconds: float) -> float:
-    return round(seconds * 1000, 1)

@@ -15,6 +15,7 @@ from bot.core.pairs import Pair, ParagraphRef, Passage, Rules, SentencePair, fin
 from bot.core.seen_before import SeenBefore
 from bot.core.segment import Document
 from bot.core.summarize import SummaryRules, summarize
+from bot.core.timing import ms
 
 
 @dataclass(frozen=True)
@@ -91,10 +92,10 @@ class Analyzer:
             sentence_pairs=tuple(sentence_pairs),
             summary=tuple(summary),
             timings_ms={
-                "embed": _ms(embedded - started),
-                "mine": _ms(mined - embedded),
-                "summarize": _ms(done - mined),
-                "total": _ms(done - started),
+                "embed": ms(embedded - started),
+                "mine": ms(mined - embedded),
+                "summarize": ms(done - mined),
+                "total": ms(done - started),
             },
         )
 
@@ -152,6 +153,3 @@ class Analyzer:
         )
         return [texts[i] for i in chosen]
 
-
-def _ms(seconds: float) -> float:
-    return round(seconds * 1000, 1)

@@ -1,4 +1,4 @@
-"""Report -> the JSON document of DESIGN.md ("Command line contract"). Indices are 0-based."""
+"""Report -> the JSON document of the command line contract (README: JSON). Indices are 0-based."""
 
 from __future__ import annotations
 

@@ -22,6 +22,7 @@ from bot.core.encoders import load_encoder
 from bot.core.errors import CheckdupesError
 from bot.core.segment import Document
 from bot.core.sources import ArticleFetcher
+from bot.core.timing import ms
 from bot.links import FetchPolicy, LinkFetcher
 from bot.render.slack import (
     Message,
@@ -35,7 +36,7 @@ from bot.slack.conversations import Conversations
 from bot.slack.files import FileDownloader
 from bot.slack.logfmt import kv
 from bot.slack.messages import InputReader
-from bot.slack.replies import DONE, FAILED, WORKING, Outcome, Replier, ms
+from bot.slack.replies import DONE, FAILED, WORKING, Outcome, Replier
 from bot.slack.request import CheckRequest
 
 log = logging.getLogger("bot.requests")

@@ -16,6 +16,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient
 
+from bot.core.timing import ms
 from bot.render.slack import Message, error_message, text_message
 from bot.slack.logfmt import kv
 from bot.slack.request import CheckRequest
@@ -172,6 +173,3 @@ class Replier:
         except Exception:
             log.warning(kv(event="reaction_failed", method=method, name=name), exc_info=True)
 
-
-def ms(seconds: float) -> float:
-    return round(seconds * 1000, 1)

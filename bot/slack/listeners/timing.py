@@ -7,6 +7,8 @@ from collections.abc import Callable
 
 from slack_bolt import BoltContext
 
+from bot.core.timing import ms
+
 _KEY = "checkdupes_received"
 
 
@@ -21,4 +23,4 @@ def received_at(context: BoltContext) -> float:
 
 
 def ms_since_received(context: BoltContext) -> float:
-    return round((time.perf_counter() - received_at(context)) * 1000, 1)
+    return ms(time.perf_counter() - received_at(context))
