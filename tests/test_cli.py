@@ -36,7 +36,9 @@ def test_json_follows_the_contract(tmp_path, capsys):
     code, out, err = run(capsys, str(path), "--json")
     assert code == 0, err
     report = json.loads(out)
-    assert set(report) == {"documents", "pairs", "sentence_pairs", "summary", "timings_ms"}
+    assert set(report) == {
+        "documents", "pairs", "sentence_pairs", "groups", "summary", "timings_ms"
+    }
     assert report["documents"] == [
         {
             "source": str(path),

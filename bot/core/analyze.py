@@ -11,6 +11,7 @@ import numpy as np
 
 from bot.core.embed import Encoder, encode_unique
 from bot.core.errors import TooLong, TooShort
+from bot.core.groups import Group, group_pairs
 from bot.core.pairs import Pair, ParagraphRef, Passage, Rules, SentencePair, find_pairs
 from bot.core.seen_before import SeenBefore
 from bot.core.segment import Document
@@ -31,6 +32,8 @@ class Report:
     sentence_pairs: tuple[SentencePair, ...]
     summary: tuple[str, ...]
     timings_ms: Mapping[str, float] = field(default_factory=dict)
+    # The pairs' paragraphs gathered into groups that say the same thing (core.groups).
+    groups: tuple[Group, ...] = ()
     # Paragraphs that repeat stories checked earlier; None when no archive was consulted
     # (so the JSON keeps its keys), () when one was and nothing repeats.
     seen_before: tuple[SeenBefore, ...] | None = None
@@ -91,6 +94,7 @@ class Analyzer:
             pairs=tuple(pairs),
             sentence_pairs=tuple(sentence_pairs),
             summary=tuple(summary),
+            groups=group_pairs(pairs),
             timings_ms={
                 "embed": ms(embedded - started),
                 "mine": ms(mined - embedded),

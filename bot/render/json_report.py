@@ -39,6 +39,15 @@ def report_to_dict(report: Report) -> dict[str, Any]:
             }
             for p in report.sentence_pairs
         ],
+        "groups": [
+            {
+                "paragraphs": [_paragraph(r) for r in g.paragraphs],
+                "kinds": list(g.kinds),
+                "keep": _paragraph(g.keep),
+                "cut": [_paragraph(r) for r in g.cut],
+            }
+            for g in report.groups
+        ],
         "summary": list(report.summary),
         "timings_ms": dict(report.timings_ms),
     }
