@@ -7,7 +7,7 @@ workspace never sees another's stories. The CLI uses the team "local".
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
@@ -17,7 +17,7 @@ import numpy as np
 from bot.core.embed import Vectors
 from bot.core.errors import CheckdupesError
 from bot.core.pairs import Passage
-from bot.core.seen_before import ArchivedParagraph, StoryRef
+from bot.core.seen_before import ArchiveIndex, StoryRef
 
 DIMENSIONS = 384  # all-MiniLM-L6-v2; fixed per archive because the pgvector index needs it
 RETENTION_DAYS = 90
@@ -50,8 +50,9 @@ class StoryListing:
     paragraphs: int
 
 
-class Archive(Protocol):
-    """A workspace-partitioned store of checked stories (SQLite or PostgreSQL)."""
+class Archive(ArchiveIndex, Protocol):
+    """A workspace-partitioned store of checked stories (SQLite or PostgreSQL); its
+    ``nearest`` is the engine's ArchiveIndex search."""
 
     retention_days: int
 
@@ -69,19 +70,6 @@ class Archive(Protocol):
 
     def prune(self) -> int:
         """Delete stories older than the retention period (all teams); return how many."""
-        ...
-
-    def nearest(
-        self,
-        team: str,
-        vectors: Vectors,
-        k: int,
-        *,
-        exclude_sources: Collection[str] = (),
-        channel: str | None = None,
-    ) -> Sequence[Sequence[ArchivedParagraph]]:
-        """For each row of `vectors`, up to k of the team's paragraphs, nearest first: those
-        of public stories and of private stories checked in `channel` (None: public only)."""
         ...
 
     def set_channel_archiving(self, team: str, channel: str, on: bool) -> None: ...
