@@ -79,7 +79,7 @@ class LinkFetcher:
         self._cache: TTLCache[str, Article] = TTLCache(cache_ttl_s, cache_size)
         self._user_agent = user_agent or DEFAULT_USER_AGENT
         self._resolve = resolve
-        # Built once: loading the CA bundle takes milliseconds, and each hop gets a fresh client.
+        # Built once: loading the CA bundle takes milliseconds, and each hop gets a fresh pool.
         self._ssl_context = ssl_context or httpx.create_ssl_context()
 
     def fetch_article(self, url: str) -> Article:
