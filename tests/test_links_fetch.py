@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import ipaddress
 import json
+import logging
 import re
 import shutil
 import socket
@@ -503,3 +504,20 @@ def test_https_to_a_pinned_address_verifies_the_real_host_name(
     with pytest.raises(FetchError, match="certificate"):
         links.fetch_article(f"https://wrong.checkdupes.test:{server.port}/article")
     assert [hit.path for hit in server.hits] == ["/article"]
+
+
+# --- logs ----------------------------------------------------------------------------------------
+
+
+def test_logs_never_carry_a_query_string(
+    server: LocalServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    server.routes["/article"] = page(ARTICLE)
+    caplog.set_level(logging.INFO, logger="bot.links")
+    fetcher().fetch_article(server.url("/article?token=s3cret&reader=ana"))
+    with pytest.raises(BlockedAddress):
+        LinkFetcher().fetch_article(server.url("/article?token=s3cret&reader=ana"))
+    logged = [record.getMessage() for record in caplog.records]
+    assert len(logged) == 2  # the extraction and the refusal: both were logged
+    assert all("http://127.0.0.1/article" in line for line in logged), logged
+    assert not any("s3cret" in line or "reader" in line for line in logged), logged

@@ -33,6 +33,8 @@ _MAGIC = {
 # curly quotes (0x91-0x94) into control characters.
 _LEGACY_LABELS = {"iso-8859-1", "latin-1", "latin1", "l1", "us-ascii", "ascii", "iso8859-1"}
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.I)
+# Text codecs that are not charsets: they read backslashes in the page as escapes.
+_NOT_CHARSETS = {"unicode-escape", "raw-unicode-escape", "punycode", "idna", "undefined"}
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8"),
     (codecs.BOM_UTF16_LE, "utf-16-le"),
@@ -85,7 +87,10 @@ def decode(body: bytes, content_type: str | None, kind: Kind) -> str:
     for label in candidates:
         declared = _encoding(label)
         if declared is not None:
-            return body.decode(declared, "replace")
+            try:
+                return body.decode(declared, "replace")
+            except (LookupError, UnicodeError):  # a codec that passed the probe and still fails
+                continue
     return body.decode("utf-8", "replace")
 
 
@@ -105,11 +110,17 @@ def _encoding(label: str | None) -> str | None:
         return "cp1252"
     try:
         name = codecs.lookup(label).name
-    except LookupError:
+        # Only a charset decodes any bytes to text: "rot13", "base64", "zlib" and "hex" are
+        # bytes-to-bytes codecs (LookupError), "idna" and "undefined" refuse "replace".
+        b"<p>\xff\x80\xfe</p>".decode(name, "replace")
+    except (LookupError, UnicodeError, ValueError, TypeError):
+        return None
+    if name in _NOT_CHARSETS:
         return None
     # A page that declares UTF-16 in a header or <meta> but has no BOM is almost always UTF-8
-    # (the declaration was copied from somewhere); WHATWG treats it the same way.
-    return "utf-8" if name.startswith("utf-16") else name
+    # (the declaration was copied from somewhere); WHATWG treats it the same way, and has no
+    # UTF-32 at all.
+    return "utf-8" if name.startswith(("utf-16", "utf-32")) else name
 
 
 def _unsupported(mime: str) -> str:

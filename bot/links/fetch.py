@@ -5,31 +5,45 @@ connection goes to a checked address: the request is sent to ``http(s)://<ip>:<p
 the real name in the Host header and, for https, as the TLS server name (SNI and certificate
 check both use it; httpcore's ``sni_hostname`` request extension). A second lookup by the HTTP
 library could answer differently (DNS rebinding), so there is none.
+
+A page is hostile input too. One deadline bounds the whole fetch (``deadline``: every socket
+read, and the fetch as a whole in a worker thread), and the body is read raw and decompressed
+here within the size cap (``body``), since an HTTP library's own decoding expands a gzip bomb
+before any cap can look at it.
 """
 
 from __future__ import annotations
 
 import logging
 import ssl
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+import httpcore
 import httpx
 
 from bot.core.cache import TTLCache
 from bot.core.errors import BlockedAddress, FetchError, TooLong
 
+from .body import ACCEPT_ENCODING, read_body
 from .content import Kind, classify, decode, sniff
+from .deadline import Deadline, call_within
 from .extract import Article, extract_article, plain_text_article
 from .guard import FetchPolicy, IPAddress, Resolver, checked_addresses, resolve_host
+from .transport import DeadlineBackend
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_USER_AGENT = "Mozilla/5.0 (compatible; checkdupes/0.1; +newsroom duplicate checker)"
 _REDIRECT_STATUSES = {301, 302, 303, 307, 308}
 _ACCEPT = "text/html,application/xhtml+xml,text/plain;q=0.9,*/*;q=0.1"
+_TRANSPORT_ERRORS = (
+    httpcore.NetworkError,
+    httpcore.ProtocolError,
+    httpcore.UnsupportedProtocol,
+    httpcore.ConnectionNotAvailable,
+)
 
 
 @dataclass(frozen=True)
@@ -38,6 +52,13 @@ class _Page:
     content_type: str | None
     kind: Kind | None
     body: bytes
+
+
+@dataclass(frozen=True)
+class _Response:
+    status: int
+    headers: httpx.Headers
+    stream: httpcore.Response
 
 
 class LinkFetcher:
@@ -58,29 +79,36 @@ class LinkFetcher:
         self._cache: TTLCache[str, Article] = TTLCache(cache_ttl_s, cache_size)
         self._user_agent = user_agent or DEFAULT_USER_AGENT
         self._resolve = resolve
-        # Built once: loading the CA bundle takes milliseconds, and each hop gets a fresh client.
+        # Built once: loading the CA bundle takes milliseconds, and each hop gets a fresh pool.
         self._ssl_context = ssl_context or httpx.create_ssl_context()
 
     def fetch_article(self, url: str) -> Article:
         """The article behind ``url``; raises FetchError, BlockedAddress, UnsupportedInput or
-        TooLong with a message for the user. Answers are cached by URL for ``cache_ttl_s``."""
+        TooLong with a message for the user. Answers are cached by URL for ``cache_ttl_s``.
+
+        Everything (lookups, redirects, download, extraction) ends within
+        ``policy.total_timeout_s``."""
         target = _parse(url)
         key = str(target)
         cached = self._cache.get(key)
         if cached is not None:
             return cached
-        article = self._article(self._download(target))
+        deadline = Deadline(self.policy.total_timeout_s)
+        article = call_within(
+            deadline,
+            lambda: self._article(self._download(target, deadline)),
+            lambda: FetchError(self._timeout_message()),
+        )
         self._cache.put(key, article)
         return article
 
-    def _download(self, target: httpx.URL) -> _Page:
-        deadline = time.monotonic() + self.policy.total_timeout_s
+    def _download(self, target: httpx.URL, deadline: Deadline) -> _Page:
         for _hop in range(self.policy.max_redirects + 1):
             try:
                 outcome = self._hop(target, deadline)
-            except httpx.TimeoutException as exc:
+            except httpcore.TimeoutException as exc:
                 raise FetchError(self._timeout_message()) from exc
-            except httpx.HTTPError as exc:
+            except _TRANSPORT_ERRORS as exc:
                 raise FetchError(_transport_message(target, exc)) from exc
             if isinstance(outcome, _Page):
                 return outcome
@@ -90,95 +118,110 @@ class LinkFetcher:
             "Paste the text instead."
         )
 
-    def _hop(self, target: httpx.URL, deadline: float) -> _Page | httpx.URL:
+    def _hop(self, target: httpx.URL, deadline: Deadline) -> _Page | httpx.URL:
         """One request: the page, or the URL a redirect points to."""
         with self._open(target, deadline) as response:
-            if response.status_code in _REDIRECT_STATUSES:
+            if response.status in _REDIRECT_STATUSES:
                 location = response.headers.get("location")
                 if not location:
-                    raise FetchError(f"The link answered {_status(response)} but said not where.")
-                return _parse(str(target.join(location.strip())))
-            if not response.is_success:
-                raise FetchError(_status_message(response))
+                    raise FetchError(
+                        f"The link answered {_status(response.status)} but said not where."
+                    )
+                return _redirect_target(target, location)
+            if not 200 <= response.status < 300:
+                raise FetchError(_status_message(response.status))
             content_type = response.headers.get("content-type")
             kind = classify(content_type)  # refuses a PDF before downloading it
             body = self._read(response, deadline)
             return _Page(str(target), content_type, kind, body)
 
     @contextmanager
-    def _open(self, target: httpx.URL, deadline: float) -> Iterator[httpx.Response]:
+    def _open(self, target: httpx.URL, deadline: Deadline) -> Iterator[_Response]:
         host = target.raw_host.decode("ascii")
         port = target.port or (443 if target.scheme == "https" else 80)
         try:
             addresses = checked_addresses(host, port, self.policy, self._resolve)
         except BlockedAddress:
-            logger.warning("refused link %s: %s has a refused address", target, host)
+            logger.warning("refused link %s: %s has a refused address", _for_log(target), host)
             raise
         except (OSError, UnicodeError) as exc:
             raise FetchError(
                 f"Could not find the site {target.host} (the name does not resolve). "
                 "Check the link."
             ) from exc
-        # A fresh client per hop: a pooled TLS connection opened for one host name must never
+        # A fresh pool per hop: a pooled TLS connection opened for one host name must never
         # carry a request for another name that happens to share its address.
-        with httpx.Client(verify=self._ssl_context, trust_env=False) as client:
-            response = self._connect(client, target, addresses, deadline)
+        with httpcore.ConnectionPool(
+            ssl_context=self._ssl_context,
+            network_backend=DeadlineBackend(deadline),
+            max_connections=1,
+        ) as pool:
+            response = self._connect(pool, target, addresses, deadline)
             try:
-                yield response
+                yield _Response(response.status, httpx.Headers(response.headers), response)
             finally:
                 response.close()
 
     def _connect(
         self,
-        client: httpx.Client,
+        pool: httpcore.ConnectionPool,
         target: httpx.URL,
         addresses: list[IPAddress],
-        deadline: float,
-    ) -> httpx.Response:
+        deadline: Deadline,
+    ) -> httpcore.Response:
         host = target.raw_host.decode("ascii")
-        headers = {"Host": target.netloc.decode("ascii"), "User-Agent": self._user_agent}
-        headers["Accept"] = _ACCEPT
-        extensions = {"sni_hostname": host} if target.scheme == "https" else {}
-        error: httpx.ConnectError | None = None
+        port = target.port or (443 if target.scheme == "https" else 80)
+        headers = [
+            (b"Host", target.netloc),
+            (b"User-Agent", self._user_agent.encode("ascii", "replace")),
+            (b"Accept", _ACCEPT.encode("ascii")),
+            # Only what read_body decodes; never "br" or "zstd" just because a package is there.
+            (b"Accept-Encoding", ACCEPT_ENCODING.encode("ascii")),
+        ]
+        extensions: dict[str, object] = {"timeout": self._timeouts(deadline)}
+        if target.scheme == "https":
+            extensions["sni_hostname"] = host
+        error: httpcore.ConnectError | None = None
         for ip in addresses:  # in resolver order, the next one when a connection is refused
-            request = client.build_request(
+            request = httpcore.Request(
                 "GET",
-                target.copy_with(host=str(ip)),
+                httpcore.URL(
+                    scheme=target.raw_scheme, host=str(ip).encode("ascii"), port=port,
+                    target=target.raw_path,
+                ),
                 headers=headers,
                 extensions=extensions,
-                timeout=self._timeout(deadline),
-            )
+            )  # fmt: skip
             try:
-                return client.send(request, stream=True)
-            except httpx.ConnectError as exc:
+                return pool.handle_request(request)
+            except httpcore.ConnectError as exc:
                 error = exc
                 if _is_certificate_error(exc):
                     break
         assert error is not None  # addresses is never empty
         raise error
 
-    def _read(self, response: httpx.Response, deadline: float) -> bytes:
+    def _read(self, response: _Response, deadline: Deadline) -> bytes:
         limit = self.policy.max_bytes
         declared = response.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > limit:
             raise TooLong(_too_long_message(limit))
-        body = bytearray()
-        # iter_bytes yields decompressed data, so the cap holds for gzip bombs too.
-        for chunk in response.iter_bytes():
-            body += chunk
-            if len(body) > limit:
-                raise TooLong(_too_long_message(limit))
-            # The read timeout bounds one silent wait; a server dripping bytes slowly is caught
-            # here instead.
-            if time.monotonic() > deadline:
-                raise FetchError(self._timeout_message())
-        return bytes(body)
+        return read_body(
+            response.stream.iter_stream(),
+            response.headers.get("content-encoding"),
+            max_bytes=limit,
+            deadline=deadline,
+            too_long=lambda: TooLong(_too_long_message(limit)),
+            too_slow=lambda: FetchError(self._timeout_message()),
+        )
 
-    def _timeout(self, deadline: float) -> httpx.Timeout:
-        remaining = deadline - time.monotonic()
+    def _timeouts(self, deadline: Deadline) -> dict[str, float]:
+        """httpcore's per-operation timeouts; the backend caps each at the time left anyway."""
+        remaining = deadline.remaining()
         if remaining <= 0:
             raise FetchError(self._timeout_message())
-        return httpx.Timeout(remaining, connect=min(self.policy.connect_timeout_s, remaining))
+        connect = min(self.policy.connect_timeout_s, remaining)
+        return {"connect": connect, "read": remaining, "write": remaining, "pool": remaining}
 
     def _timeout_message(self) -> str:
         return (
@@ -193,7 +236,9 @@ class LinkFetcher:
         if kind == "text":
             return plain_text_article(text, page.url)
         article = extract_article(text, page.url)
-        logger.info("extracted %d characters from %s", len(article.text), page.url)
+        logger.info(
+            "extracted %d characters from %s", len(article.text), _for_log(httpx.URL(page.url))
+        )
         return article
 
 
@@ -214,15 +259,32 @@ def _parse(url: str) -> httpx.URL:
         )
     if not parsed.host or not 0 < (parsed.port or 80) < 65536:
         raise FetchError(f"That does not look like a web link: {url[:80]}")
-    return parsed.copy_with(fragment=None)
+    try:
+        return parsed.copy_with(fragment=None)
+    except (httpx.InvalidURL, ValueError, TypeError) as exc:  # "data:text/html,x" and the like
+        raise FetchError(f"That does not look like a web link: {url[:80]}") from exc
 
 
-def _status(response: httpx.Response) -> str:
-    return f"{response.status_code} {response.reason_phrase or ''}".strip()
+def _redirect_target(current: httpx.URL, location: str) -> httpx.URL:
+    try:
+        joined = str(current.join(location.strip()))
+    except (httpx.InvalidURL, ValueError, TypeError) as exc:
+        raise FetchError(
+            "The link redirected to an address that is not a web link. Paste the text instead."
+        ) from exc
+    return _parse(joined)
 
 
-def _status_message(response: httpx.Response) -> str:
-    code = response.status_code
+def _for_log(url: httpx.URL) -> str:
+    """Scheme, host and path only: a query string can carry a token or a reader's identity."""
+    return f"{url.scheme}://{url.host}{url.path}"
+
+
+def _status(code: int) -> str:
+    return f"{code} {httpx.codes.get_reason_phrase(code)}".strip()
+
+
+def _status_message(code: int) -> str:
     if code in (401, 402, 403, 451):
         advice = "It may need a login or a subscription: paste the text instead."
     elif code in (404, 410):
@@ -231,7 +293,7 @@ def _status_message(response: httpx.Response) -> str:
         advice = "Try again later, or paste the text instead."
     else:
         advice = "Paste the text instead."
-    return f"The link answered {_status(response)}. {advice}"
+    return f"The link answered {_status(code)}. {advice}"
 
 
 def _too_long_message(limit: int) -> str:
@@ -253,13 +315,13 @@ def _is_certificate_error(exc: BaseException) -> bool:
     return False
 
 
-def _transport_message(target: httpx.URL, exc: httpx.HTTPError) -> str:
+def _transport_message(target: httpx.URL, exc: Exception) -> str:
     if _is_certificate_error(exc):
         return (
             f"Could not open a secure connection to {target.host} (its certificate did not "
             "check out). Paste the text instead."
         )
-    if isinstance(exc, httpx.ConnectError):
+    if isinstance(exc, httpcore.ConnectError):
         return f"Could not connect to {target.host}. Check the link, or paste the text instead."
     return (
         f"The connection to {target.host} broke off while reading the page. "
