@@ -8,11 +8,12 @@ that is compared and shown, while ``start``/``end`` still point into the origina
 
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass
 
 from bot.core.errors import EmptyInput
+from bot.core.markup import clean_markup, is_bold_line, line_marker
+from bot.core.paste import is_emoji_line, is_lead_in, is_thread_chrome, strip_edited
 
 
 @dataclass(frozen=True)
@@ -38,44 +39,112 @@ class Document:
     title: str | None = None
 
 
-_BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n")
+_ALNUM = re.compile(r"[^\W_]")
 
-# Slack's own markup: <https://x|label>, <https://x>, <@U123>, <#C123|name>, <!here>.
-_SLACK_LINK_LABEL = re.compile(r"<(?:https?|mailto):[^|>\s]+\|([^>]+)>")
-_SLACK_LINK_BARE = re.compile(r"<((?:https?|mailto):[^|>\s]+)>")
-_SLACK_CHANNEL = re.compile(r"<#[A-Z0-9]+\|([^>]+)>")
-_SLACK_SPECIAL = re.compile(r"<[@!][^>]*>")
-_MD_LINK = re.compile(r"\[([^\]]+)\]\((?:https?://|mailto:)[^)\s]+\)")
-_LINE_PREFIX = re.compile(r"^[ \t]*(?:>[ \t]?)*(?:#{1,6}[ \t]+|[-*+•‣◦▪][ \t]+|\d{1,3}[.)][ \t]+)?")
-# Emphasis markers only where they wrap a word, so "3*4", snake_case and "_" alone survive.
-_EMPHASIS = re.compile(r"(?<![\w*_~`])(\*\*|__|[*_~`])(?=\S)(.+?)(?<=\S)\1(?![\w*_~`])")
-_RULE_ONLY = re.compile(r"^[\W_]*$")
+
+@dataclass(frozen=True, slots=True)
+class _Line:
+    start: int  # offsets of the line's text in the document, line break excluded
+    end: int
+    kind: str  # "blank", "drop" (not article text), "heading", "bullet", "text"
+    indented: bool = False
 
 
 def clean(text: str) -> str:
     """Remove Slack/markdown markup from one paragraph and collapse its whitespace."""
-    text = _SLACK_LINK_LABEL.sub(r"\1", text)
-    text = _SLACK_LINK_BARE.sub(r"\1", text)
-    text = _SLACK_CHANNEL.sub(r"#\1", text)
-    text = _SLACK_SPECIAL.sub("", text)
-    text = html.unescape(text)  # Slack escapes &, < and > in message text
-    text = _MD_LINK.sub(r"\1", text)
-    lines = [_LINE_PREFIX.sub("", line, count=1) for line in text.split("\n")]
-    text = " ".join(line.strip() for line in lines if line.strip())
-    for _ in range(2):  # nested emphasis such as *_word_*
-        text = _EMPHASIS.sub(r"\2", text)
-    return re.sub(r"\s+", " ", text).strip()
+    return clean_markup(text)
 
 
 def paragraph_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each raw paragraph: blank-line blocks, or lines when there are none."""
-    separator = _BLANK_LINE if _BLANK_LINE.search(text) else re.compile(r"\n")
-    spans, start = [], 0
-    for match in separator.finditer(text):
-        spans.append((start, match.start()))
-        start = match.end()
-    spans.append((start, len(text)))
-    return [(s, e) for s, e in spans if text[s:e].strip()]
+    """(start, end) in ``text`` of each paragraph, before cleaning.
+
+    Blank lines separate paragraphs; where no blank line separates two lines of the article,
+    every line is a paragraph. A heading (``#``, ``**Heading**``) and each bullet are
+    paragraphs of their own either way. Lines that are not the article (a Slack thread's
+    "Name  9:14 AM" headers, the asker's lead-in, emoji lines) are left out, and separate
+    paragraphs like a blank line.
+    """
+    lines = _classify(text)
+    kept = [k for k, line in enumerate(lines) if line.kind not in ("blank", "drop")]
+    by_blank = any(
+        lines[k].kind == "blank"
+        for a, b in zip(kept, kept[1:], strict=False)
+        for k in range(a + 1, b)
+    )
+    spans: list[tuple[int, int]] = []
+    previous: _Line | None = None  # the line before, when it belongs to the open paragraph
+    for line in lines:
+        if line.kind in ("blank", "drop"):
+            previous = None
+            continue
+        joins = (
+            by_blank
+            and previous is not None
+            and previous.kind != "heading"
+            and line.kind == "text"
+            and (previous.kind == "text" or line.indented)  # a bullet's continuation line
+        )
+        if joins:
+            spans[-1] = (spans[-1][0], line.end)
+        else:
+            spans.append((line.start, line.end))
+        previous = line
+    return spans
+
+
+def _classify(text: str) -> list[_Line]:
+    """Each line of ``text`` (``\\n``, ``\\r\\n`` or ``\\r`` ends one) with its kind."""
+    lines: list[_Line] = []
+    position, size = 0, len(text)
+    carriage = text.find("\r")  # the next "\r", looked up again only once passed
+    while True:
+        if 0 <= carriage < position:
+            carriage = text.find("\r", position)
+        newline = text.find("\n", position)
+        if carriage >= 0 and (newline < 0 or carriage < newline):
+            newline = carriage
+        lines.append(_line(text, position, size if newline < 0 else newline))
+        if newline < 0:
+            break
+        position = newline + (2 if text.startswith("\r\n", newline) else 1)
+    _drop_lead_in(text, lines)
+    return lines
+
+
+def _line(text: str, start: int, end: int) -> _Line:
+    raw = text[start:end]
+    body = raw.strip()
+    if not body:
+        return _Line(start, end, "blank")
+    lead = len(raw) - len(raw.lstrip())
+    span = (start + lead, start + lead + len(body))
+    if not _has_words(body) or is_thread_chrome(body) or is_emoji_line(body):
+        return _Line(*span, "drop")
+    marker = line_marker(body)
+    kind = marker.kind if marker.kind in ("heading", "bullet") else "text"
+    if kind == "text" and is_bold_line(body[marker.text_start :]):
+        kind = "heading"
+    return _Line(*span, kind, indented=lead > 0)
+
+
+def _has_words(line: str) -> bool:
+    """Whether a line has anything to compare once its markup is gone ("---", "> " have not)."""
+    if _ALNUM.search(line) is None:
+        return False
+    # Only a Slack token or an entity can hide all of a line's words ("<!here>", "&gt;").
+    return ("<" not in line and "&" not in line) or _ALNUM.search(clean_markup(line)) is not None
+
+
+def _drop_lead_in(text: str, lines: list[_Line]) -> None:
+    """Mark the asker's lead-in line(s) before the article, at most two, as not the article.
+
+    Only when article text follows, so that a short paste is never emptied."""
+    content = [k for k, line in enumerate(lines) if line.kind not in ("blank", "drop")]
+    for k in content[:2]:
+        line = lines[k]
+        if k == content[-1] or not is_lead_in(text[line.start : line.end]):
+            break
+        lines[k] = _Line(line.start, line.end, "drop")
 
 
 # Words that end with a period without ending the sentence.
@@ -85,54 +154,95 @@ _ABBREVIATIONS = frozenset(
     jan feb mar apr jun jul aug sep sept oct nov dec u.s u.k u.n e.u a.m p.m""".split()
 )
 # Abbreviations that often end a sentence too ("...at 5 p.m. The mayor..."): these end one
-# only when a common sentence opener follows.
-_AMBIGUOUS = frozenset("etc inc ltd co corp u.s u.k u.n e.u a.m p.m jr sr".split())
+# only when a common sentence opener follows. Initials and dotted letters ("N.Y.") are
+# treated the same way.
+_AMBIGUOUS = frozenset("etc inc ltd co corp u.s u.k u.n e.u a.m p.m jr sr st no".split())
 _OPENERS = frozenset(
     """the a an he she it they we i you but and in on at this that these those there his her
     its their our as after before when while however meanwhile officials police""".split()
 )
-_BOUNDARY = re.compile(r"[.!?…]+[\"'”’)\]]*\s+")
+_TERMINALS = ".!?…"
+_TERMINAL = re.compile("[.!?…]")
+_CLOSERS = "\"'”’)]"
+_OPENING_QUOTES = "\"'“‘(["
+_MAX_WORD = 40  # longer "words" are never abbreviations; bounds the look-back
 
 
 def split_sentences(text: str) -> tuple[Sentence, ...]:
-    """Split a cleaned paragraph into sentences with offsets (rule-based, news-aware)."""
-    lowercase_text = not any(ch.isupper() for ch in text)
-    sentences, start = [], 0
-    for match in _BOUNDARY.finditer(text):
-        end = match.end()
-        following = text[end:]
-        if not following:
+    """Split a cleaned paragraph into sentences with offsets (rule-based, news-aware).
+
+    One left-to-right scan: a boundary is terminal punctuation, optional closing quotes or
+    brackets, then whitespace; it ends a sentence when what follows opens one and what
+    precedes is not an abbreviation. Only a bounded word on either side is looked at, so the
+    time is linear in the paragraph whatever it holds (runs of dots, "Mr. Mr. Mr. ...").
+    """
+    lowercase_text = text == text.lower()
+    sentences: list[Sentence] = []
+    start, i, size = 0, 0, len(text)
+    while i < size:
+        found = _TERMINAL.search(text, i)
+        if found is None:
             break
-        if not _starts_sentence(following, lowercase_text):
+        punct = i = found.start()
+        while i < size and text[i] in _TERMINALS:
+            i += 1
+        last_terminal = i - 1
+        while i < size and text[i] in _CLOSERS:
+            i += 1
+        if i == size or not text[i].isspace():
             continue
-        before = text[start : match.start() + 1]
-        if text[match.start()] == "." and _ends_in_abbreviation(before, following):
+        while i < size and text[i].isspace():
+            i += 1
+        if i == size:
+            break
+        if not _starts_sentence(text, i, lowercase_text):
             continue
-        sentences.append(_sentence(text, start, match.end()))
-        start = end
+        if text[last_terminal] == "." and punct == last_terminal and _ends_in_abbreviation(
+            text, punct, i
+        ):
+            continue
+        sentences.append(_sentence(text, start, i))
+        start = i
     if text[start:].strip():
-        sentences.append(_sentence(text, start, len(text)))
+        sentences.append(_sentence(text, start, size))
     return tuple(sentences)
 
 
-def _starts_sentence(following: str, lowercase_text: bool) -> bool:
-    first = following.lstrip("\"'“‘([")[:1]
-    return bool(first) and (first.isupper() or first.isdigit() or lowercase_text)
+def _starts_sentence(text: str, i: int, lowercase_text: bool) -> bool:
+    end = min(len(text), i + 4)
+    while i < end and text[i] in _OPENING_QUOTES:
+        i += 1
+    if i >= len(text):
+        return False
+    first = text[i]
+    return first.isupper() or first.isdigit() or lowercase_text
 
 
-def _ends_in_abbreviation(before: str, following: str) -> bool:
-    words = before.split()
-    if not words:
+def _ends_in_abbreviation(text: str, period: int, following: int) -> bool:
+    """Whether the word before ``text[period]`` (a single ".") is an abbreviation there."""
+    begin = period
+    while begin > 0 and period - begin < _MAX_WORD and not text[begin - 1].isspace():
+        begin -= 1
+    word = text[begin:period].lstrip(_OPENING_QUOTES).lower()
+    if not word:
         return False
-    word = words[-1].lstrip("\"'“‘([").rstrip(".").lower()
-    if len(word) == 1 and word.isalpha():  # an initial: "J. Smith"
-        return True
-    if word not in _ABBREVIATIONS:
+    initial = len(word) == 1 and word.isalpha()  # "J. Smith"
+    dotted = len(word) > 2 and all(  # "N.Y", "D.C", "Ph.D"-like letters and dots
+        ch.isalpha() if k % 2 == 0 else ch == "." for k, ch in enumerate(word)
+    )
+    if word not in _ABBREVIATIONS and not initial and not dotted:
         return False
-    if word in _AMBIGUOUS:
-        next_word = re.sub(r"\W", "", following.split(maxsplit=1)[0]).lower()
-        return next_word not in _OPENERS
+    if word in _AMBIGUOUS or initial or dotted:
+        return _next_word(text, following) not in _OPENERS
     return True
+
+
+def _next_word(text: str, i: int) -> str:
+    end = min(len(text), i + _MAX_WORD)
+    j = i
+    while j < end and not text[j].isspace():
+        j += 1
+    return "".join(ch for ch in text[i:j] if ch.isalnum()).lower()
 
 
 def _sentence(text: str, start: int, end: int) -> Sentence:
@@ -144,11 +254,13 @@ def _sentence(text: str, start: int, end: int) -> Sentence:
 
 def segment(text: str, *, source: str = "-", title: str | None = None) -> Document:
     """Split a text into cleaned paragraphs and sentences. Raises EmptyInput if nothing is left."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
     paragraphs = []
     for start, end in paragraph_spans(text):
-        cleaned = clean(text[start:end])
-        if _RULE_ONLY.match(cleaned):  # "---", "***", a lone emoji code: nothing to compare
+        chunk = text[start:end]
+        if "(edited)" in chunk:  # Slack's mark at the end of an edited message's lines
+            chunk = "\n".join(strip_edited(line) for line in chunk.splitlines())
+        cleaned = clean_markup(chunk)
+        if not any(ch.isalnum() for ch in cleaned):  # "---", "***": nothing to compare
             continue
         paragraphs.append(Paragraph(cleaned, start, end, split_sentences(cleaned)))
     if not paragraphs:
