@@ -40,7 +40,12 @@ _ODD_SPACES = "\t\v\f\u00a0\u1680\u202f\u205f\u3000" + "".join(
 )
 _SPACE_TABLE = {ord(c): None for c in _INVISIBLE} | {ord(c): " " for c in _ODD_SPACES}
 
-_BULLETS = frozenset("-*+•‣◦▪●·–")
+# Quotes (Slack's API escapes ">" as "&gt;"), then a heading or a bullet. Each repetition
+# takes at least one character and the alternatives cannot overlap: no backtracking.
+_LINE_MARKER = re.compile(
+    r"[ \t]*(?P<quote>(?:(?:>|&gt;)[ \t]?)*)"
+    r"(?:(?P<heading>#{1,6})(?:[ \t]+|$)|(?P<bullet>[-*+•‣◦▪●·–]|\d{1,3}[.)])(?:[ \t]+|$))?"
+)
 
 LineKind = Literal["heading", "bullet", "quote", "text"]
 
@@ -112,33 +117,15 @@ def line_marker(line: str) -> LineMarker:
     """
     if line[:1].isalpha():  # most lines: no marker can start with a letter
         return LineMarker("text", 0)
-    i, n = 0, len(line)
-    while i < n and line[i] in " \t":
-        i += 1
-    kind: LineKind = "text"
-    while True:  # quotes, possibly nested: "> > text"; Slack's API escapes them as &gt;
-        if line.startswith(">", i):
-            i += 1
-        elif line.startswith("&gt;", i):
-            i += 4
-        else:
-            break
-        kind = "quote"
-        if i < n and line[i] in " \t":
-            i += 1
-    j = i
-    while j < n and j - i < 6 and line[j] == "#":
-        j += 1
-    if j > i and (j == n or line[j] in " \t"):
-        return LineMarker("heading", _skip_blanks(line, j))
-    if i < n and line[i] in _BULLETS and (i + 1 == n or line[i + 1] in " \t"):
-        return LineMarker("bullet", _skip_blanks(line, i + 1))
-    j = i
-    while j < n and j - i < 3 and line[j].isdigit():
-        j += 1
-    if i < j < n - 1 and line[j] in ".)" and line[j + 1] in " \t":
-        return LineMarker("bullet", _skip_blanks(line, j + 1))
-    return LineMarker(kind, i)
+    match = _LINE_MARKER.match(line)
+    assert match is not None  # every group is optional: it always matches
+    if match.group("heading"):
+        kind: LineKind = "heading"
+    elif match.group("bullet"):
+        kind = "bullet"
+    else:
+        kind = "quote" if match.group("quote") else "text"
+    return LineMarker(kind, match.end())
 
 
 def is_bold_line(text: str) -> bool:
@@ -252,12 +239,6 @@ def _is_link_target(target: str) -> bool:
         and not any(ch.isspace() for ch in target)
         and len(target) > target.index(":") + 1
     )
-
-
-def _skip_blanks(line: str, i: int) -> int:
-    while i < len(line) and line[i] in " \t":
-        i += 1
-    return i
 
 
 def _unescape(value: str) -> str:

@@ -53,8 +53,15 @@ _SHORTCODE = re.compile(r":[a-z0-9_+'-]{1,40}:(?::skin-tone-\d:)?")
 
 # Lead-ins. Strong cues are enough alone; weak ones also need a chatty ending (a question,
 # a colon, "pls"...), because a headline may open "Quick check" or ask a question.
+_REQUEST = (
+    r"(?:can|could|would|will)\s+(?:you|u|someone|somebody|anyone|any1)\s+(?:pls\s+|please\s+)?"
+    r"(?:check|look|review|read|sub|proof|edit|eyeball|glance|cast\s+an\s+eye"
+    r"|(?:have|take)\s+a\s+(?:look|read|glance)|give\s+\w+\s+a\s+(?:look|read|check|once-over))"
+    r"(?:\s+(?:at|over|through))?\s*(?:this|it|these|my|our|the\s+(?:draft|copy|story|piece|text)"
+    r"|below|pls|please|before|asap|\?|$)"
+)
 _STRONG_CUE = re.compile(
-    r"(?:pls|plz|ptal|fyi|cc|tia)\b"
+    _REQUEST + r"|(?:pls|plz|ptal|fyi|cc|tia)\b"
     r"|please\s+(?:check|look|review|read|sub|proof|edit|have|take|give|eyeball|glance)\b"
     r"|(?:hey|hi|hiya|hello|morning|afternoon|evening)"
     r"(?:\s+(?:all|team|folks|everyone|guys|desk|there|@\S+))?\s*(?:[,!:.\-—]|$)"
@@ -63,12 +70,7 @@ _STRONG_CUE = re.compile(
     re.IGNORECASE,
 )
 _WEAK_CUE = re.compile(
-    r"(?:can|could|would|will)\s+(?:you|u|someone|somebody|anyone|any1)\s+(?:pls\s+|please\s+)?"
-    r"(?:check|look|review|read|sub|proof|edit|eyeball|glance|cast\s+an\s+eye"
-    r"|(?:have|take)\s+a\s+(?:look|read|glance)|give\s+\w+\s+a\s+(?:look|read|check|once-over))"
-    r"(?:\s+(?:at|over|through))?\s*(?:this|it|these|my|our|the\s+(?:draft|copy|story|piece|text)"
-    r"|below|pls|please|before|asap|\?|$)"
-    r"|(?:any\s+)?thoughts\b|(?:quick|sanity)\s+check|need\s+(?:a\s+|some\s+)?(?:eyes|sub|check|read)"
+    r"(?:any\s+)?thoughts\b|(?:quick|sanity)\s+check|need\s+(?:a\s+|some\s+)?(?:eyes|sub|check|read)"
     r"|(?:is\s+this|does\s+this|this)\s+(?:ok|okay|good|fine|alright|work|read)"
     r"|(?:ok|okay|good|alright)\s+to\s+(?:run|go|publish|file|post)"
     r"|(?:here'?s|here\s+is|this\s+is)\s+(?:the|my|a|our)\s+(?:draft|copy|story|piece|text|version)"

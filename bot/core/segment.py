@@ -96,17 +96,19 @@ def _classify(text: str) -> list[_Line]:
     """Each line of ``text`` (``\\n``, ``\\r\\n`` or ``\\r`` ends one) with its kind."""
     lines: list[_Line] = []
     position, size = 0, len(text)
-    carriage = text.find("\r")  # the next "\r", looked up again only once passed
+    # The next "\n" and "\r", each looked up again only once passed: a text without one of
+    # them must not be searched to its end for every line.
+    newline, carriage = text.find("\n"), text.find("\r")
     while True:
+        if 0 <= newline < position:
+            newline = text.find("\n", position)
         if 0 <= carriage < position:
             carriage = text.find("\r", position)
-        newline = text.find("\n", position)
-        if carriage >= 0 and (newline < 0 or carriage < newline):
-            newline = carriage
-        lines.append(_line(text, position, size if newline < 0 else newline))
-        if newline < 0:
+        end = min((k for k in (newline, carriage) if k >= 0), default=-1)
+        lines.append(_line(text, position, size if end < 0 else end))
+        if end < 0:
             break
-        position = newline + (2 if text.startswith("\r\n", newline) else 1)
+        position = end + (2 if text.startswith("\r\n", end) else 1)
     _drop_lead_in(text, lines)
     return lines
 
@@ -166,6 +168,10 @@ _TERMINAL = re.compile("[.!?…]")
 _CLOSERS = "\"'”’)]"
 _OPENING_QUOTES = "\"'“‘(["
 _MAX_WORD = 40  # longer "words" are never abbreviations; bounds the look-back
+_LAST_WORD = re.compile(rf"\S{{1,{_MAX_WORD}}}$")
+_FIRST_WORD = re.compile(rf"\S{{1,{_MAX_WORD}}}")
+_DOTTED = re.compile(r"[^\W\d_](?:\.[^\W\d_])+")
+_NON_WORD = re.compile(r"\W")
 
 
 def split_sentences(text: str) -> tuple[Sentence, ...]:
@@ -220,36 +226,27 @@ def _starts_sentence(text: str, i: int, lowercase_text: bool) -> bool:
 
 def _ends_in_abbreviation(text: str, period: int, following: int) -> bool:
     """Whether the word before ``text[period]`` (a single ".") is an abbreviation there."""
-    begin = period
-    while begin > 0 and period - begin < _MAX_WORD and not text[begin - 1].isspace():
-        begin -= 1
-    word = text[begin:period].lstrip(_OPENING_QUOTES).lower()
+    before = _LAST_WORD.search(text, max(0, period - _MAX_WORD), period)
+    word = before.group(0).lstrip(_OPENING_QUOTES).lower() if before else ""
     if not word:
         return False
     initial = len(word) == 1 and word.isalpha()  # "J. Smith"
-    dotted = len(word) > 2 and all(  # "N.Y", "D.C", "Ph.D"-like letters and dots
-        ch.isalpha() if k % 2 == 0 else ch == "." for k, ch in enumerate(word)
-    )
+    dotted = _DOTTED.fullmatch(word) is not None  # "N.Y", "D.C": letters and dots
     if word not in _ABBREVIATIONS and not initial and not dotted:
         return False
     if word in _AMBIGUOUS or initial or dotted:
-        return _next_word(text, following) not in _OPENERS
+        after = _FIRST_WORD.match(text, following)
+        return _NON_WORD.sub("", after.group(0)).lower() not in _OPENERS if after else True
     return True
-
-
-def _next_word(text: str, i: int) -> str:
-    end = min(len(text), i + _MAX_WORD)
-    j = i
-    while j < end and not text[j].isspace():
-        j += 1
-    return "".join(ch for ch in text[i:j] if ch.isalnum()).lower()
 
 
 def _sentence(text: str, start: int, end: int) -> Sentence:
     chunk = text[start:end]
+    stripped = chunk.strip()
+    if len(stripped) == len(chunk):
+        return Sentence(chunk, start, end)
     lead = len(chunk) - len(chunk.lstrip())
-    trail = len(chunk) - len(chunk.rstrip())
-    return Sentence(chunk.strip(), start + lead, end - trail)
+    return Sentence(stripped, start + lead, start + lead + len(stripped))
 
 
 def segment(text: str, *, source: str = "-", title: str | None = None) -> Document:
@@ -260,7 +257,7 @@ def segment(text: str, *, source: str = "-", title: str | None = None) -> Docume
         if "(edited)" in chunk:  # Slack's mark at the end of an edited message's lines
             chunk = "\n".join(strip_edited(line) for line in chunk.splitlines())
         cleaned = clean_markup(chunk)
-        if not any(ch.isalnum() for ch in cleaned):  # "---", "***": nothing to compare
+        if _ALNUM.search(cleaned) is None:  # "---", "***": nothing to compare
             continue
         paragraphs.append(Paragraph(cleaned, start, end, split_sentences(cleaned)))
     if not paragraphs:
