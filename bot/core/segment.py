@@ -1,9 +1,12 @@
 """Text -> paragraphs -> sentences, keeping where each piece came from.
 
-Paragraphs are split on blank lines; a text with no blank line (a paste from a CMS, the
-seed article) has one paragraph per non-empty line. The noise a Slack or markdown paste
-brings (bullets, ``>`` quotes, ``*bold*``, ``<url|label>`` links) is removed from the text
-that is compared and shown, while ``start``/``end`` still point into the original input.
+Paragraphs are split on blank lines; a text with no blank line between its lines (a
+word-processor draft, a copied Slack thread, the seed article) has one paragraph per line.
+Headings and each bullet are paragraphs of their own. Lines a paste brings that are not the
+article (bot/core/paste.py: thread headers, the asker's lead-in, emoji lines) are dropped;
+markup (bot/core/markup.py) is removed from the text that is compared and shown, while
+``start``/``end`` still point into the text exactly as given. Every step is linear in the
+length of the text.
 """
 
 from __future__ import annotations
@@ -51,7 +54,9 @@ class _Line:
 
 
 def clean(text: str) -> str:
-    """Remove Slack/markdown markup from one paragraph and collapse its whitespace."""
+    """Remove Slack/markdown markup from one paragraph and collapse its whitespace.
+
+    Kept for callers of this module; the work is ``bot.core.markup.clean_markup``."""
     return clean_markup(text)
 
 
@@ -163,13 +168,14 @@ _OPENERS = frozenset(
     """the a an he she it they we i you but and in on at this that these those there his her
     its their our as after before when while however meanwhile officials police""".split()
 )
-_TERMINALS = ".!?…"
-_TERMINAL = re.compile("[.!?…]")
-_CLOSERS = "\"'”’)]"
+# Possessive quantifiers and the look-behind keep it from rescanning a run of punctuation.
+_MAX_WORD = 40  # longer "words" are never abbreviations; bounds the look-around
+# The word after it is looked at, not consumed (it may end a sentence itself).
+_BOUNDARY = re.compile(
+    r"(?<![.!?…])(?P<punct>[.!?…]++)[\"'”’)\]]*+(?P<space>\s++)"
+    rf"(?=(?P<next>\S{{1,{_MAX_WORD}}}))?"
+)
 _OPENING_QUOTES = "\"'“‘(["
-_MAX_WORD = 40  # longer "words" are never abbreviations; bounds the look-back
-_LAST_WORD = re.compile(rf"\S{{1,{_MAX_WORD}}}$")
-_FIRST_WORD = re.compile(rf"\S{{1,{_MAX_WORD}}}")
 _DOTTED = re.compile(r"[^\W\d_](?:\.[^\W\d_])+")
 _NON_WORD = re.compile(r"\W")
 
@@ -177,66 +183,50 @@ _NON_WORD = re.compile(r"\W")
 def split_sentences(text: str) -> tuple[Sentence, ...]:
     """Split a cleaned paragraph into sentences with offsets (rule-based, news-aware).
 
-    One left-to-right scan: a boundary is terminal punctuation, optional closing quotes or
-    brackets, then whitespace; it ends a sentence when what follows opens one and what
-    precedes is not an abbreviation. Only a bounded word on either side is looked at, so the
-    time is linear in the paragraph whatever it holds (runs of dots, "Mr. Mr. Mr. ...").
+    A boundary is terminal punctuation, optional closing quotes or brackets, then whitespace;
+    it ends a sentence when what follows opens one and what precedes is not an abbreviation.
+    The boundary pattern starts only where a run of punctuation starts and never backtracks,
+    and only a bounded word on either side is looked at, so the time is linear in the
+    paragraph whatever it holds (runs of dots, "Mr. Mr. Mr. ...").
     """
     lowercase_text = text == text.lower()
     sentences: list[Sentence] = []
-    start, i, size = 0, 0, len(text)
-    while i < size:
-        found = _TERMINAL.search(text, i)
-        if found is None:
+    start, size = 0, len(text)
+    for boundary in _BOUNDARY.finditer(text):
+        following = boundary.group("next")
+        if following is None:  # the end of the text
             break
-        punct = i = found.start()
-        while i < size and text[i] in _TERMINALS:
-            i += 1
-        last_terminal = i - 1
-        while i < size and text[i] in _CLOSERS:
-            i += 1
-        if i == size or not text[i].isspace():
+        first = following.lstrip(_OPENING_QUOTES)[:1]
+        if not (first.isupper() or first.isdigit() or (lowercase_text and first)):
             continue
-        while i < size and text[i].isspace():
-            i += 1
-        if i == size:
-            break
-        if not _starts_sentence(text, i, lowercase_text):
-            continue
-        if text[last_terminal] == "." and punct == last_terminal and _ends_in_abbreviation(
-            text, punct, i
+        if boundary.group("punct") == "." and _ends_in_abbreviation(
+            text, boundary.start(), following
         ):
             continue
-        sentences.append(_sentence(text, start, i))
-        start = i
+        end = boundary.start("space")
+        if start == 0:
+            sentences.append(_sentence(text, 0, end))
+        else:
+            sentences.append(Sentence(text[start:end], start, end))
+        start = boundary.end()
     if text[start:].strip():
         sentences.append(_sentence(text, start, size))
     return tuple(sentences)
 
 
-def _starts_sentence(text: str, i: int, lowercase_text: bool) -> bool:
-    end = min(len(text), i + 4)
-    while i < end and text[i] in _OPENING_QUOTES:
-        i += 1
-    if i >= len(text):
-        return False
-    first = text[i]
-    return first.isupper() or first.isdigit() or lowercase_text
-
-
-def _ends_in_abbreviation(text: str, period: int, following: int) -> bool:
-    """Whether the word before ``text[period]`` (a single ".") is an abbreviation there."""
-    before = _LAST_WORD.search(text, max(0, period - _MAX_WORD), period)
-    word = before.group(0).lstrip(_OPENING_QUOTES).lower() if before else ""
+def _ends_in_abbreviation(text: str, period: int, following: str) -> bool:
+    """Whether the word before ``text[period]`` (a single ".") is an abbreviation, given the
+    word that ``following`` begins with."""
+    words = text[max(0, period - _MAX_WORD) : period].rsplit(None, 1)
+    word = words[-1].lstrip(_OPENING_QUOTES).lower() if words else ""
     if not word:
         return False
     initial = len(word) == 1 and word.isalpha()  # "J. Smith"
-    dotted = _DOTTED.fullmatch(word) is not None  # "N.Y", "D.C": letters and dots
-    if word not in _ABBREVIATIONS and not initial and not dotted:
+    dotted = "." in word and _DOTTED.fullmatch(word) is not None  # "N.Y", "D.C"
+    if not initial and not dotted and word not in _ABBREVIATIONS:
         return False
-    if word in _AMBIGUOUS or initial or dotted:
-        after = _FIRST_WORD.match(text, following)
-        return _NON_WORD.sub("", after.group(0)).lower() not in _OPENERS if after else True
+    if initial or dotted or word in _AMBIGUOUS:
+        return _NON_WORD.sub("", following).lower() not in _OPENERS
     return True
 
 
