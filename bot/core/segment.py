@@ -1,18 +1,22 @@
 """Text -> paragraphs -> sentences, keeping where each piece came from.
 
-Paragraphs are split on blank lines; a text with no blank line (a paste from a CMS, the
-seed article) has one paragraph per non-empty line. The noise a Slack or markdown paste
-brings (bullets, ``>`` quotes, ``*bold*``, ``<url|label>`` links) is removed from the text
-that is compared and shown, while ``start``/``end`` still point into the original input.
+Paragraphs are split on blank lines; a text with no blank line between its lines (a
+word-processor draft, a copied Slack thread, the seed article) has one paragraph per line.
+Headings and each bullet are paragraphs of their own. Lines a paste brings that are not the
+article (bot/core/paste.py: thread headers, the asker's lead-in, emoji lines) are dropped;
+markup (bot/core/markup.py) is removed from the text that is compared and shown, while
+``start``/``end`` still point into the text exactly as given. Every step is linear in the
+length of the text.
 """
 
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass
 
 from bot.core.errors import EmptyInput
+from bot.core.markup import clean_markup, is_bold_line, line_marker
+from bot.core.paste import is_emoji_line, is_lead_in, is_thread_chrome, strip_edited
 
 
 @dataclass(frozen=True)
@@ -38,44 +42,116 @@ class Document:
     title: str | None = None
 
 
-_BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n")
+_ALNUM = re.compile(r"[^\W_]")
 
-# Slack's own markup: <https://x|label>, <https://x>, <@U123>, <#C123|name>, <!here>.
-_SLACK_LINK_LABEL = re.compile(r"<(?:https?|mailto):[^|>\s]+\|([^>]+)>")
-_SLACK_LINK_BARE = re.compile(r"<((?:https?|mailto):[^|>\s]+)>")
-_SLACK_CHANNEL = re.compile(r"<#[A-Z0-9]+\|([^>]+)>")
-_SLACK_SPECIAL = re.compile(r"<[@!][^>]*>")
-_MD_LINK = re.compile(r"\[([^\]]+)\]\((?:https?://|mailto:)[^)\s]+\)")
-_LINE_PREFIX = re.compile(r"^[ \t]*(?:>[ \t]?)*(?:#{1,6}[ \t]+|[-*+•‣◦▪][ \t]+|\d{1,3}[.)][ \t]+)?")
-# Emphasis markers only where they wrap a word, so "3*4", snake_case and "_" alone survive.
-_EMPHASIS = re.compile(r"(?<![\w*_~`])(\*\*|__|[*_~`])(?=\S)(.+?)(?<=\S)\1(?![\w*_~`])")
-_RULE_ONLY = re.compile(r"^[\W_]*$")
+
+@dataclass(frozen=True, slots=True)
+class _Line:
+    start: int  # offsets of the line's text in the document, line break excluded
+    end: int
+    kind: str  # "blank", "drop" (not article text), "heading", "bullet", "text"
+    indented: bool = False
 
 
 def clean(text: str) -> str:
-    """Remove Slack/markdown markup from one paragraph and collapse its whitespace."""
-    text = _SLACK_LINK_LABEL.sub(r"\1", text)
-    text = _SLACK_LINK_BARE.sub(r"\1", text)
-    text = _SLACK_CHANNEL.sub(r"#\1", text)
-    text = _SLACK_SPECIAL.sub("", text)
-    text = html.unescape(text)  # Slack escapes &, < and > in message text
-    text = _MD_LINK.sub(r"\1", text)
-    lines = [_LINE_PREFIX.sub("", line, count=1) for line in text.split("\n")]
-    text = " ".join(line.strip() for line in lines if line.strip())
-    for _ in range(2):  # nested emphasis such as *_word_*
-        text = _EMPHASIS.sub(r"\2", text)
-    return re.sub(r"\s+", " ", text).strip()
+    """Remove Slack/markdown markup from one paragraph and collapse its whitespace.
+
+    Kept for callers of this module; the work is ``bot.core.markup.clean_markup``."""
+    return clean_markup(text)
 
 
 def paragraph_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each raw paragraph: blank-line blocks, or lines when there are none."""
-    separator = _BLANK_LINE if _BLANK_LINE.search(text) else re.compile(r"\n")
-    spans, start = [], 0
-    for match in separator.finditer(text):
-        spans.append((start, match.start()))
-        start = match.end()
-    spans.append((start, len(text)))
-    return [(s, e) for s, e in spans if text[s:e].strip()]
+    """(start, end) in ``text`` of each paragraph, before cleaning.
+
+    Blank lines separate paragraphs; where no blank line separates two lines of the article,
+    every line is a paragraph. A heading (``#``, ``**Heading**``) and each bullet are
+    paragraphs of their own either way. Lines that are not the article (a Slack thread's
+    "Name  9:14 AM" headers, the asker's lead-in, emoji lines) are left out, and separate
+    paragraphs like a blank line.
+    """
+    lines = _classify(text)
+    kept = [k for k, line in enumerate(lines) if line.kind not in ("blank", "drop")]
+    by_blank = any(
+        lines[k].kind == "blank"
+        for a, b in zip(kept, kept[1:], strict=False)
+        for k in range(a + 1, b)
+    )
+    spans: list[tuple[int, int]] = []
+    previous: _Line | None = None  # the line before, when it belongs to the open paragraph
+    for line in lines:
+        if line.kind in ("blank", "drop"):
+            previous = None
+            continue
+        joins = (
+            by_blank
+            and previous is not None
+            and previous.kind != "heading"
+            and line.kind == "text"
+            and (previous.kind == "text" or line.indented)  # a bullet's continuation line
+        )
+        if joins:
+            spans[-1] = (spans[-1][0], line.end)
+        else:
+            spans.append((line.start, line.end))
+        previous = line
+    return spans
+
+
+def _classify(text: str) -> list[_Line]:
+    """Each line of ``text`` (``\\n``, ``\\r\\n`` or ``\\r`` ends one) with its kind."""
+    lines: list[_Line] = []
+    position, size = 0, len(text)
+    # The next "\n" and "\r", each looked up again only once passed: a text without one of
+    # them must not be searched to its end for every line.
+    newline, carriage = text.find("\n"), text.find("\r")
+    while True:
+        if 0 <= newline < position:
+            newline = text.find("\n", position)
+        if 0 <= carriage < position:
+            carriage = text.find("\r", position)
+        end = min((k for k in (newline, carriage) if k >= 0), default=-1)
+        lines.append(_line(text, position, size if end < 0 else end))
+        if end < 0:
+            break
+        position = end + (2 if text.startswith("\r\n", end) else 1)
+    _drop_lead_in(text, lines)
+    return lines
+
+
+def _line(text: str, start: int, end: int) -> _Line:
+    raw = text[start:end]
+    body = raw.strip()
+    if not body:
+        return _Line(start, end, "blank")
+    lead = len(raw) - len(raw.lstrip())
+    span = (start + lead, start + lead + len(body))
+    if not _has_words(body) or is_thread_chrome(body) or is_emoji_line(body):
+        return _Line(*span, "drop")
+    marker = line_marker(body)
+    kind = marker.kind if marker.kind in ("heading", "bullet") else "text"
+    if kind == "text" and is_bold_line(body[marker.text_start :]):
+        kind = "heading"
+    return _Line(*span, kind, indented=lead > 0)
+
+
+def _has_words(line: str) -> bool:
+    """Whether a line has anything to compare once its markup is gone ("---", "> " have not)."""
+    if _ALNUM.search(line) is None:
+        return False
+    # Only a Slack token or an entity can hide all of a line's words ("<!here>", "&gt;").
+    return ("<" not in line and "&" not in line) or _ALNUM.search(clean_markup(line)) is not None
+
+
+def _drop_lead_in(text: str, lines: list[_Line]) -> None:
+    """Mark the asker's lead-in line(s) before the article, at most two, as not the article.
+
+    Only when article text follows, so that a short paste is never emptied."""
+    content = [k for k, line in enumerate(lines) if line.kind not in ("blank", "drop")]
+    for k in content[:2]:
+        line = lines[k]
+        if k == content[-1] or not is_lead_in(text[line.start : line.end]):
+            break
+        lines[k] = _Line(line.start, line.end, "drop")
 
 
 # Words that end with a period without ending the sentence.
@@ -85,70 +161,93 @@ _ABBREVIATIONS = frozenset(
     jan feb mar apr jun jul aug sep sept oct nov dec u.s u.k u.n e.u a.m p.m""".split()
 )
 # Abbreviations that often end a sentence too ("...at 5 p.m. The mayor..."): these end one
-# only when a common sentence opener follows.
-_AMBIGUOUS = frozenset("etc inc ltd co corp u.s u.k u.n e.u a.m p.m jr sr".split())
+# only when a common sentence opener follows. Initials and dotted letters ("N.Y.") are
+# treated the same way.
+_AMBIGUOUS = frozenset("etc inc ltd co corp u.s u.k u.n e.u a.m p.m jr sr st no".split())
 _OPENERS = frozenset(
     """the a an he she it they we i you but and in on at this that these those there his her
     its their our as after before when while however meanwhile officials police""".split()
 )
-_BOUNDARY = re.compile(r"[.!?…]+[\"'”’)\]]*\s+")
+# Possessive quantifiers and the look-behind keep it from rescanning a run of punctuation.
+_MAX_WORD = 40  # longer "words" are never abbreviations; bounds the look-around
+# The word after it is looked at, not consumed (it may end a sentence itself).
+_BOUNDARY = re.compile(
+    r"(?<![.!?…])(?P<punct>[.!?…]++)[\"'”’)\]]*+(?P<space>\s++)"
+    rf"(?=(?P<next>\S{{1,{_MAX_WORD}}}))?"
+)
+_OPENING_QUOTES = "\"'“‘(["
+_DOTTED = re.compile(r"[^\W\d_](?:\.[^\W\d_])+")
+_NON_WORD = re.compile(r"\W")
 
 
 def split_sentences(text: str) -> tuple[Sentence, ...]:
-    """Split a cleaned paragraph into sentences with offsets (rule-based, news-aware)."""
-    lowercase_text = not any(ch.isupper() for ch in text)
-    sentences, start = [], 0
-    for match in _BOUNDARY.finditer(text):
-        end = match.end()
-        following = text[end:]
-        if not following:
+    """Split a cleaned paragraph into sentences with offsets (rule-based, news-aware).
+
+    A boundary is terminal punctuation, optional closing quotes or brackets, then whitespace;
+    it ends a sentence when what follows opens one and what precedes is not an abbreviation.
+    The boundary pattern starts only where a run of punctuation starts and never backtracks,
+    and only a bounded word on either side is looked at, so the time is linear in the
+    paragraph whatever it holds (runs of dots, "Mr. Mr. Mr. ...").
+    """
+    lowercase_text = text == text.lower()
+    sentences: list[Sentence] = []
+    start, size = 0, len(text)
+    for boundary in _BOUNDARY.finditer(text):
+        following = boundary.group("next")
+        if following is None:  # the end of the text
             break
-        if not _starts_sentence(following, lowercase_text):
+        first = following.lstrip(_OPENING_QUOTES)[:1]
+        if not (first.isupper() or first.isdigit() or (lowercase_text and first)):
             continue
-        before = text[start : match.start() + 1]
-        if text[match.start()] == "." and _ends_in_abbreviation(before, following):
+        if boundary.group("punct") == "." and _ends_in_abbreviation(
+            text, boundary.start(), following
+        ):
             continue
-        sentences.append(_sentence(text, start, match.end()))
-        start = end
+        end = boundary.start("space")
+        if start == 0:
+            sentences.append(_sentence(text, 0, end))
+        else:
+            sentences.append(Sentence(text[start:end], start, end))
+        start = boundary.end()
     if text[start:].strip():
-        sentences.append(_sentence(text, start, len(text)))
+        sentences.append(_sentence(text, start, size))
     return tuple(sentences)
 
 
-def _starts_sentence(following: str, lowercase_text: bool) -> bool:
-    first = following.lstrip("\"'“‘([")[:1]
-    return bool(first) and (first.isupper() or first.isdigit() or lowercase_text)
-
-
-def _ends_in_abbreviation(before: str, following: str) -> bool:
-    words = before.split()
-    if not words:
+def _ends_in_abbreviation(text: str, period: int, following: str) -> bool:
+    """Whether the word before ``text[period]`` (a single ".") is an abbreviation, given the
+    word that ``following`` begins with."""
+    words = text[max(0, period - _MAX_WORD) : period].rsplit(None, 1)
+    word = words[-1].lstrip(_OPENING_QUOTES).lower() if words else ""
+    if not word:
         return False
-    word = words[-1].lstrip("\"'“‘([").rstrip(".").lower()
-    if len(word) == 1 and word.isalpha():  # an initial: "J. Smith"
-        return True
-    if word not in _ABBREVIATIONS:
+    initial = len(word) == 1 and word.isalpha()  # "J. Smith"
+    dotted = "." in word and _DOTTED.fullmatch(word) is not None  # "N.Y", "D.C"
+    if not initial and not dotted and word not in _ABBREVIATIONS:
         return False
-    if word in _AMBIGUOUS:
-        next_word = re.sub(r"\W", "", following.split(maxsplit=1)[0]).lower()
-        return next_word not in _OPENERS
+    if initial or dotted or word in _AMBIGUOUS:
+        return _NON_WORD.sub("", following).lower() not in _OPENERS
     return True
 
 
 def _sentence(text: str, start: int, end: int) -> Sentence:
     chunk = text[start:end]
+    stripped = chunk.strip()
+    if len(stripped) == len(chunk):
+        return Sentence(chunk, start, end)
     lead = len(chunk) - len(chunk.lstrip())
-    trail = len(chunk) - len(chunk.rstrip())
-    return Sentence(chunk.strip(), start + lead, end - trail)
+    return Sentence(stripped, start + lead, start + lead + len(stripped))
 
 
 def segment(text: str, *, source: str = "-", title: str | None = None) -> Document:
     """Split a text into cleaned paragraphs and sentences. Raises EmptyInput if nothing is left."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
     paragraphs = []
     for start, end in paragraph_spans(text):
-        cleaned = clean(text[start:end])
-        if _RULE_ONLY.match(cleaned):  # "---", "***", a lone emoji code: nothing to compare
+        chunk = text[start:end]
+        if "(edited)" in chunk:  # Slack's mark at the end of an edited message's lines
+            chunk = "\n".join(strip_edited(line) for line in chunk.splitlines())
+        cleaned = clean_markup(chunk)
+        if _ALNUM.search(cleaned) is None:  # "---", "***": nothing to compare
             continue
         paragraphs.append(Paragraph(cleaned, start, end, split_sentences(cleaned)))
     if not paragraphs:
