@@ -18,12 +18,14 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-# <...> on one line, bounded so that a run of "<" costs one short scan each.
-# [label](url), markdown's link; label and url bounded for the same reason.
-# A run of formatting marker characters.
+# One Slack token, <target> or <target|label>, on one line; bounded so that a run of "<"
+# costs one short scan each. Every module that reads Slack's link syntax uses this one.
+SLACK_TOKEN = r"<(?P<slack>[^<>\n]{1,4000})>"
+# A Slack token, or [label](url), markdown's link (label and url bounded for the same
+# reason), or a run of formatting marker characters.
 _TOKEN = re.compile(
-    r"<(?P<slack>[^<>\n]{1,4000})>"
-    r"|\[(?P<label>[^\[\]\n]{1,500})\]\((?:https?://|mailto:)[^()\s]{1,4000}\)"
+    SLACK_TOKEN
+    + r"|\[(?P<label>[^\[\]\n]{1,500})\]\((?:https?://|mailto:)[^()\s]{1,4000}\)"
     r"|(?P<marks>[*_~`]+)"
 )
 _SCHEME = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]{0,31}:")

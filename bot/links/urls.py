@@ -10,9 +10,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-# <target> or <target|label>; Slack also uses this syntax for mentions (<@U1>), channels (<#C1|x>)
-# and broadcasts (<!here>), which have no scheme and are left alone.
-_ANGLE = re.compile(r"<([^<>|\s]+)(?:\|([^<>]*))?>")
+from bot.core.markup import SLACK_TOKEN
+
+# <target> or <target|label> (core.markup's one pattern); Slack also uses this syntax for
+# mentions (<@U1>), channels (<#C1|x>) and broadcasts (<!here>), which have no scheme and
+# are left alone.
+_ANGLE = re.compile(SLACK_TOKEN)
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 # Bare links only in unambiguous forms, "scheme://" or a few schemes that never have "//";
 # a looser pattern would read "Note: ..." as a link.
@@ -44,7 +47,7 @@ def strip_links(text: str) -> str:
     """
 
     def angle(match: re.Match[str]) -> str:
-        target, label = _unescape(match.group(1)), match.group(2)
+        target, label = _parts(match)
         kind = _kind(target)
         if kind is None:
             return match.group(0)
@@ -63,7 +66,7 @@ def strip_links(text: str) -> str:
 def _links(text: str) -> list[tuple[str, str]]:
     found: list[tuple[int, str, str]] = []
     for match in _ANGLE.finditer(text):
-        target = _unescape(match.group(1))
+        target, _label = _parts(match)
         kind = _kind(target)
         if kind in ("http", "other"):
             found.append((match.start(), target, kind))
@@ -78,7 +81,15 @@ def _links(text: str) -> list[tuple[str, str]]:
     return [(url, kind) for _pos, url, kind in found]
 
 
+def _parts(token: re.Match[str]) -> tuple[str, str | None]:
+    """A Slack token's target (escapes undone) and its label (None without a "|")."""
+    target, bar, label = token.group("slack").partition("|")
+    return _unescape(target), label if bar else None
+
+
 def _kind(target: str) -> str | None:
+    if not target or any(c.isspace() for c in target):  # "< 5 >" is prose, not a link
+        return None
     match = _SCHEME.match(target)
     if match is None:
         return None
