@@ -104,7 +104,7 @@ def serve(settings: Settings) -> int:
         return 0
 
     try:
-        server = HttpServer(app, "0.0.0.0", settings.port)
+        server = HttpServer(app, "0.0.0.0", settings.port, signing_secret=settings.signing_secret)
     except OSError as error:
         print(f"checkdupes: cannot listen on port {settings.port}: {error.strerror}",
               file=sys.stderr)

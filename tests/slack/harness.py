@@ -80,10 +80,10 @@ class SlackHarness:
 
     def post(
         self,
-        body: str,
+        body: str | bytes,
         content_type: str,
         *,
-        timestamp: int | None = None,
+        timestamp: int | str | None = None,
         signature: str | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> Response:
@@ -95,7 +95,8 @@ class SlackHarness:
         if signature:  # "" sends no signature at all
             sent["X-Slack-Signature"] = signature
         started = time.perf_counter()
-        r = self._http.post(self.url + "/slack/events", content=body.encode(), headers=sent)
+        raw = body.encode() if isinstance(body, str) else body
+        r = self._http.post(self.url + "/slack/events", content=raw, headers=sent)
         return Response(r.status_code, r.text, r.headers, time.perf_counter() - started)
 
     # -- Slack-shaped requests ---------------------------------------------------------------
@@ -209,7 +210,7 @@ def running_app(
         analyzer=analyzer or build_analyzer(settings, HashingEncoder()),
         archive=archive,
     )
-    server = serve(app, "127.0.0.1", 0)
+    server = serve(app, "127.0.0.1", 0, signing_secret=settings.signing_secret)
     harness = SlackHarness(fake, server, settings)
     try:
         yield harness
