@@ -16,6 +16,7 @@ from typing import Literal
 from bot.archive import Archive
 from bot.render.slack import Message, escape, text_message
 from bot.slack.logfmt import kv
+from bot.slack.markup import unwrap_link
 
 log = logging.getLogger("bot.archive")
 
@@ -25,8 +26,6 @@ Action = Literal["status", "on", "off", "forget"]
 # more words (and paragraphs) than these, and is checked as usual.
 _ARCHIVE = re.compile(r"\s*archive(?:\s+(on|off))?\s*", re.IGNORECASE)
 _FORGET = re.compile(r"\s*forget(?:\s+(.+?))?\s*", re.IGNORECASE)  # one line: no DOTALL
-# <https://…> or <https://…|label>: how Slack sends a link when the command escapes them.
-_SLACK_LINK = re.compile(r"<([^|>]+)(?:\|[^>]*)?>")
 
 NO_ARCHIVE = (
     "🗄️ The archive is off for this bot: no checked stories are kept, so there is nothing "
@@ -117,6 +116,5 @@ def _switch_text(on: bool, retention_days: int) -> str:
 def _plain_link(raw: str | None) -> str | None:
     if not raw:
         return None
-    wrapped = _SLACK_LINK.fullmatch(raw)
     # Slack escapes &, < and > in what it sends; the archive holds links as they are.
-    return html.unescape(wrapped.group(1) if wrapped else raw)
+    return html.unescape(unwrap_link(raw))
