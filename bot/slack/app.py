@@ -20,6 +20,7 @@ from bot.slack.local_queue import LocalQueue, RecentKeys, WorkQueue
 from bot.slack.replies import Replier
 from bot.slack.scale.redis_queue import RedisQueue, RedisRecentKeys, connect_redis
 from bot.slack.service import CheckService, RecentDeliveries, RequestQueue
+from bot.slack.users import Users
 
 # Bolt runs each listener on this pool and holds a command's HTTP response until the
 # listener acks; its default of 5 threads would make a burst of commands wait for an ack.
@@ -74,7 +75,7 @@ def create_app(
         listener_executor=ThreadPoolExecutor(LISTENER_THREADS, thread_name_prefix="bolt"),
     )
     service = CheckService(replies=Replier(client), queue=queue, recent=recent)
-    register_all(app, service, ArchiveCommands(archive))
+    register_all(app, service, ArchiveCommands(archive, Users(client)))
     return app
 
 

@@ -122,11 +122,12 @@ class SlackHarness:
 
     def mention(
         self, text: str, *, channel: str = CHANNEL, ts: str | None = None,
-        thread_ts: str | None = None, files: list[dict[str, Any]] | None = None, **options: Any,
+        thread_ts: str | None = None, files: list[dict[str, Any]] | None = None,
+        user: str = USER, **options: Any,
     ) -> tuple[str, Response]:
         ts = ts or new_ts()
         event: dict[str, Any] = {
-            "type": "app_mention", "user": USER, "text": f"<@{BOT_USER_ID}> {text}".rstrip(),
+            "type": "app_mention", "user": user, "text": f"<@{BOT_USER_ID}> {text}".rstrip(),
             "ts": ts, "channel": channel, "event_ts": ts,
         }
         if thread_ts:
@@ -146,11 +147,11 @@ class SlackHarness:
 
     def command(
         self, text: str, *, channel: str = CHANNEL, response_url: str | None = None,
-        team: str = TEAM_ID,
+        team: str = TEAM_ID, user: str = USER,
     ) -> Response:
         form = {
             "token": "legacy-verification-token", "team_id": team, "team_domain": "fake",
-            "channel_id": channel, "channel_name": "news", "user_id": USER, "user_name": "editor",
+            "channel_id": channel, "channel_name": "news", "user_id": user, "user_name": "editor",
             "command": "/checkdupes", "text": text, "api_app_id": "A0APP",
             "response_url": response_url or self.fake.response_url(new_id("cmd")),
             "trigger_id": new_id("trigger."),
