@@ -229,7 +229,8 @@ class SqliteArchive:
 
     def forget(self, team: str, link: str, *, asked_by: str | None = None) -> int:
         check_team(team)
-        where, parameters = "team = ? AND (source = ? OR id = ?)", (team, link, link)
+        where = "team = ? AND (source = ? OR id = ?)"
+        parameters: tuple[str, ...] = (team, link, link)
         if asked_by is not None:
             where, parameters = where + " AND asked_by = ?", (*parameters, asked_by)
         with self._transaction() as db:
