@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 
 from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
@@ -46,6 +48,16 @@ def _same_token_warning(record: logging.LogRecord) -> bool:
     return "`token` will be unused" not in record.getMessage()
 
 
+@dataclass(frozen=True)
+class SlackBot:
+    """The app, and how to stop it: ``drain(timeout)`` takes no more checks, waits up to
+    ``timeout`` seconds for those running or waiting here, and says how many did not finish
+    (always 0 with REDIS_URL: the workers check, and finish their job on SIGTERM)."""
+
+    app: App
+    drain: Callable[[float], int]
+
+
 def create_app(
     settings: Settings,
     *,
@@ -54,6 +66,20 @@ def create_app(
     fetcher: ArticleFetcher | None = None,
     archive: Archive | None = None,
 ) -> App:
+    """The Slack app (see create_bot)."""
+    return create_bot(
+        settings, client=client, analyzer=analyzer, fetcher=fetcher, archive=archive
+    ).app
+
+
+def create_bot(
+    settings: Settings,
+    *,
+    client: WebClient | None = None,
+    analyzer: Analyzer | None = None,
+    fetcher: ArticleFetcher | None = None,
+    archive: Archive | None = None,
+) -> SlackBot:
     """The Slack app. Calls auth.test once (through ``client``) to learn who the bot is.
 
     Without REDIS_URL it checks requests on its own threads with ``analyzer`` (loaded here
@@ -76,7 +102,12 @@ def create_app(
     )
     service = CheckService(replies=Replier(client), queue=queue, recent=recent)
     register_all(app, service, ArchiveCommands(archive, Users(client)))
-    return app
+    drain = queue.drain if isinstance(queue, LocalQueue) else _nothing_to_drain
+    return SlackBot(app, drain)
+
+
+def _nothing_to_drain(timeout: float) -> int:
+    return 0
 
 
 def build_intake(
