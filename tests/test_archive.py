@@ -10,6 +10,7 @@ import pytest
 
 from bot.archive import ArchiveError, ArchiveSettings, NewStory, open_archive
 from bot.archive.base import Archive
+from bot.archive.sqlite_store import SqliteArchive
 from bot.core.pairs import ParagraphRef, Passage
 from tests.archive_stores import START, FakeClock, OpenStore, passages_of, unit_rows
 
@@ -271,3 +272,39 @@ def test_a_sqlite_archive_from_before_private_stories_opens_with_them_public(tmp
     vectors = np.stack([p.vector for p in passages_of(FIRE)])
     assert len(reopened.nearest("T1", vectors, 5, channel="C9")[0]) == 3
     reopened.close()
+
+
+def test_forget_for_one_asker_removes_only_the_stories_they_asked_for(store: Archive):
+    store.add("T1", NewStory("https://news.example/fire", None, passages_of(FIRE), "C1",
+                             asked_by="U1"))
+    store.add("T1", NewStory("https://news.example/flood", None, passages_of(FLOOD), "C1",
+                             asked_by="U2"))
+    store.add("T1", story("https://news.example/old"))  # kept before askers were recorded
+
+    assert store.forget("T1", "https://news.example/flood", asked_by="U1") == 0
+    assert store.forget("T1", "https://news.example/old", asked_by="U1") == 0
+    assert store.forget("T1", "https://news.example/old", asked_by="") == 0
+    assert store.forget("T2", "https://news.example/fire", asked_by="U1") == 0
+    assert store.forget("T1", "https://news.example/fire", asked_by="U1") == 1
+    assert sorted(sources(store, "T1")) == ["https://news.example/flood",
+                                            "https://news.example/old"]
+    assert store.forget("T1", "https://news.example/old") == 1  # an admin's: anyone's
+
+
+def test_an_archive_from_before_askers_were_kept_opens_and_keeps_them(open_store: OpenStore):
+    archive = open_store()
+    archive.add("T1", story("https://news.example/fire"))
+    if isinstance(archive, SqliteArchive):
+        with archive._transaction() as db:  # the schema as it was before
+            db.execute("ALTER TABLE stories DROP COLUMN asked_by")
+    else:
+        with archive._transaction() as conn:
+            conn.execute("ALTER TABLE checkdupes_stories DROP COLUMN asked_by")
+    archive.close()
+
+    reopened = open_store()
+    reopened.add("T1", NewStory("https://news.example/flood", None, passages_of(FLOOD), "C1",
+                                asked_by="U1"))
+    assert reopened.forget("T1", "https://news.example/fire", asked_by="U1") == 0
+    assert reopened.forget("T1", "https://news.example/flood", asked_by="U1") == 1
+    assert sources(reopened, "T1") == ["https://news.example/fire"]

@@ -41,6 +41,9 @@ class NewStory:
     # Checked in a private channel, a group DM or a DM: shown only to later checks in that
     # same channel, never in another one (its title, link and text would leak).
     private: bool = False
+    # Who asked for the check (a Slack user id): the one person, besides a workspace admin,
+    # who may forget the story. None (the CLI, stories kept before it was recorded): admins.
+    asked_by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -64,8 +67,9 @@ class Archive(ArchiveIndex, Protocol):
         """The team's stories, newest first."""
         ...
 
-    def forget(self, team: str, link: str) -> int:
-        """Remove the team's stories whose source (or id) is `link`; return how many."""
+    def forget(self, team: str, link: str, *, asked_by: str | None = None) -> int:
+        """Remove the team's stories whose source (or id) is `link`; return how many.
+        With `asked_by`, only the stories that user asked to check."""
         ...
 
     def prune(self) -> int:

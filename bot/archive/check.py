@@ -47,6 +47,7 @@ def check_with_archive(
     links: Sequence[str] | None = None,
     private: bool = False,
     best_effort: bool = False,
+    asked_by: str | None = None,
 ) -> Report:
     """Analyze `documents`; with an archive, add "seen before" and then archive them.
 
@@ -59,6 +60,8 @@ def check_with_archive(
     kept for later checks in this channel only.
     best_effort: an archive failure (database down) logs a warning and the report comes
     without "seen before" instead of failing (the bot); otherwise it raises ArchiveError.
+    asked_by: who asked for the check (a Slack user id), kept with the story: who may
+    forget it besides an admin.
     """
     if archive is None:
         return analyzer.analyze(documents)
@@ -81,7 +84,7 @@ def check_with_archive(
             for document, link, own in zip(
                 documents, links, _by_document(passages, len(documents)), strict=True
             ):
-                archive.add(team, NewStory(link, document.title, own, channel, private))
+                archive.add(team, NewStory(link, document.title, own, channel, private, asked_by))
     except Exception as error:  # only archive work is in here: the analysis is done
         if not best_effort:
             if isinstance(error, CheckdupesError):

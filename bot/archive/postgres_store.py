@@ -79,6 +79,9 @@ def schema(dimensions: int) -> list[str]:
         # On the paragraph, so the vector search filters on it without a join. Added apart
         # from CREATE TABLE for archives made before private stories (all public).
         f"ALTER TABLE {PARAGRAPHS} ADD COLUMN IF NOT EXISTS scope text",
+        # The Slack user who asked for the check, who may forget it; NULL (archives made
+        # before it was kept, the CLI): only a workspace admin may.
+        f"ALTER TABLE {STORIES} ADD COLUMN IF NOT EXISTS asked_by text",
         f"CREATE INDEX IF NOT EXISTS {PARAGRAPHS}_team ON {PARAGRAPHS} (team)",
         VECTOR_INDEX_DDL,
         """CREATE TABLE IF NOT EXISTS checkdupes_channels (
@@ -174,9 +177,9 @@ class PostgresArchive:
                 f"DELETE FROM {STORIES} WHERE team = %s AND source = %s", (team, story.source)
             )
             conn.execute(
-                f"INSERT INTO {STORIES} (id, team, source, title, channel, checked_at) "
-                "VALUES (%s, %s, %s, %s, %s, %s)",
-                (story_id, team, story.source, story.title, story.channel, now),
+                f"INSERT INTO {STORIES} (id, team, source, title, channel, checked_at, asked_by) "
+                "VALUES (%s, %s, %s, %s, %s, %s, %s)",
+                (story_id, team, story.source, story.title, story.channel, now, story.asked_by),
             )
             with conn.cursor() as cursor:
                 cursor.executemany(
@@ -209,12 +212,15 @@ class PostgresArchive:
             ).fetchall()
         return [StoryListing(_story(*row[:4]), row[4], row[5]) for row in rows]
 
-    def forget(self, team: str, link: str) -> int:
+    def forget(self, team: str, link: str, *, asked_by: str | None = None) -> int:
         check_team(team)
+        # asked_by = NULL is never true: stories of an unknown asker stay, as they should.
+        mine = "" if asked_by is None else " AND asked_by = %s"
+        parameters = (team, link, link) + (() if asked_by is None else (asked_by,))
         with self._transaction() as conn:
             cursor = conn.execute(
-                f"DELETE FROM {STORIES} WHERE team = %s AND (source = %s OR id = %s)",
-                (team, link, link),
+                f"DELETE FROM {STORIES} WHERE team = %s AND (source = %s OR id = %s){mine}",
+                parameters,
             )
             return cursor.rowcount
 

@@ -50,6 +50,7 @@ CREATE TABLE IF NOT EXISTS stories (
     title TEXT,
     channel TEXT,
     checked_at REAL NOT NULL,  -- seconds since the epoch, UTC
+    asked_by TEXT,  -- the Slack user who asked for the check; NULL: unknown
     UNIQUE (team, source)
 );
 CREATE INDEX IF NOT EXISTS stories_checked_at ON stories (checked_at);
@@ -124,7 +125,7 @@ class SqliteArchive:
             # With WAL this cannot corrupt the file; a power cut may lose the last story added.
             self._db.execute("PRAGMA synchronous = NORMAL")
             self._db.executescript(_SCHEMA)
-            self._add_scope_column()
+            self._add_missing_columns()
             self._check_dimensions()
         except sqlite3.Error as error:
             raise ArchiveError(f"cannot open the archive {path}: {error}") from None
@@ -143,13 +144,15 @@ class SqliteArchive:
                     "it was built with another model"
                 )
 
-    def _add_scope_column(self) -> None:
-        # Files made before private stories existed: their stories were all public. In a
-        # transaction, so that two processes opening an old file at once add it once.
+    def _add_missing_columns(self) -> None:
+        # Files made before private stories existed (their stories were all public), or
+        # before the asker was kept (their stories can be forgotten by admins only). In a
+        # transaction, so that two processes opening an old file at once add each once.
         with self._transaction() as db:
-            columns = {row[1] for row in db.execute("PRAGMA table_info(paragraphs)")}
-            if "scope" not in columns:
-                db.execute("ALTER TABLE paragraphs ADD COLUMN scope TEXT")
+            for table, column in (("paragraphs", "scope"), ("stories", "asked_by")):
+                columns = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
+                if column not in columns:
+                    db.execute(f"ALTER TABLE {table} ADD COLUMN {column} TEXT")
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
@@ -188,9 +191,10 @@ class SqliteArchive:
             self._prune(db, now)
             self._delete(db, now, "team = ? AND source = ?", (team, story.source))
             db.execute(
-                "INSERT INTO stories (id, team, source, title, channel, checked_at) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                (story_id, team, story.source, story.title, story.channel, now.timestamp()),
+                "INSERT INTO stories (id, team, source, title, channel, checked_at, asked_by) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (story_id, team, story.source, story.title, story.channel, now.timestamp(),
+                 story.asked_by),
             )
             db.executemany(
                 "INSERT INTO paragraphs (story_id, team, position, text, sentences, vector, "
@@ -223,12 +227,14 @@ class SqliteArchive:
             ).fetchall()
         return [StoryListing(_story(*row[:4]), row[4], row[5]) for row in rows]
 
-    def forget(self, team: str, link: str) -> int:
+    def forget(self, team: str, link: str, *, asked_by: str | None = None) -> int:
         check_team(team)
+        where = "team = ? AND (source = ? OR id = ?)"
+        parameters: tuple[str, ...] = (team, link, link)
+        if asked_by is not None:
+            where, parameters = where + " AND asked_by = ?", (*parameters, asked_by)
         with self._transaction() as db:
-            return self._delete(
-                db, self._clock(), "team = ? AND (source = ? OR id = ?)", (team, link, link)
-            )
+            return self._delete(db, self._clock(), where, parameters)
 
     def prune(self) -> int:
         with self._transaction() as db:

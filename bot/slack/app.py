@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 
 from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
@@ -20,6 +22,7 @@ from bot.slack.local_queue import LocalQueue, RecentKeys, WorkQueue
 from bot.slack.replies import Replier
 from bot.slack.scale.redis_queue import RedisQueue, RedisRecentKeys, connect_redis
 from bot.slack.service import CheckService, RecentDeliveries, RequestQueue
+from bot.slack.users import Users
 
 # Bolt runs each listener on this pool and holds a command's HTTP response until the
 # listener acks; its default of 5 threads would make a burst of commands wait for an ack.
@@ -45,6 +48,16 @@ def _same_token_warning(record: logging.LogRecord) -> bool:
     return "`token` will be unused" not in record.getMessage()
 
 
+@dataclass(frozen=True)
+class SlackBot:
+    """The app, and how to stop it: ``drain(timeout)`` takes no more checks, waits up to
+    ``timeout`` seconds for those running or waiting here, and says how many did not finish
+    (always 0 with REDIS_URL: the workers check, and finish their job on SIGTERM)."""
+
+    app: App
+    drain: Callable[[float], int]
+
+
 def create_app(
     settings: Settings,
     *,
@@ -53,6 +66,20 @@ def create_app(
     fetcher: ArticleFetcher | None = None,
     archive: Archive | None = None,
 ) -> App:
+    """The Slack app (see create_bot)."""
+    return create_bot(
+        settings, client=client, analyzer=analyzer, fetcher=fetcher, archive=archive
+    ).app
+
+
+def create_bot(
+    settings: Settings,
+    *,
+    client: WebClient | None = None,
+    analyzer: Analyzer | None = None,
+    fetcher: ArticleFetcher | None = None,
+    archive: Archive | None = None,
+) -> SlackBot:
     """The Slack app. Calls auth.test once (through ``client``) to learn who the bot is.
 
     Without REDIS_URL it checks requests on its own threads with ``analyzer`` (loaded here
@@ -74,8 +101,13 @@ def create_app(
         listener_executor=ThreadPoolExecutor(LISTENER_THREADS, thread_name_prefix="bolt"),
     )
     service = CheckService(replies=Replier(client), queue=queue, recent=recent)
-    register_all(app, service, ArchiveCommands(archive))
-    return app
+    register_all(app, service, ArchiveCommands(archive, Users(client)))
+    drain = queue.drain if isinstance(queue, LocalQueue) else _nothing_to_drain
+    return SlackBot(app, drain)
+
+
+def _nothing_to_drain(timeout: float) -> int:
+    return 0
 
 
 def build_intake(

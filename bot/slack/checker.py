@@ -149,6 +149,7 @@ class Checker:
             links=message_links(documents, permalink),
             private=self._conversations.is_private(request.channel),
             best_effort=True,
+            asked_by=request.user,
         )
 
     def give_up(self, request: CheckRequest, *, reason: str) -> None:

@@ -31,15 +31,23 @@ class WorkQueue:
     def __init__(self, workers: int, size: int) -> None:
         self._slots = threading.BoundedSemaphore(workers + size)
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="checkdupes")
+        self._idle = threading.Condition()
+        self._pending = 0  # jobs taken and not yet finished
+        self._closed = False
 
     def submit(self, job: Callable[[], None]) -> bool:
-        """Queue ``job``; False (and nothing queued) when every slot is taken."""
+        """Queue ``job``; False (and nothing queued) when every slot is taken or draining."""
         if not self._slots.acquire(blocking=False):
             return False
+        with self._idle:
+            if self._closed:
+                self._slots.release()
+                return False
+            self._pending += 1
         try:
             self._pool.submit(self._run, job)
         except RuntimeError:  # shut down
-            self._slots.release()
+            self._finished()
             return False
         return True
 
@@ -49,7 +57,21 @@ class WorkQueue:
         except Exception:  # a job handles its own errors; this only keeps the pool alive
             log.exception("event=job_crashed")
         finally:
-            self._slots.release()
+            self._finished()
+
+    def _finished(self) -> None:
+        self._slots.release()
+        with self._idle:
+            self._pending -= 1
+            self._idle.notify_all()
+
+    def drain(self, timeout: float) -> int:
+        """Take no more jobs, wait up to ``timeout`` seconds for those taken (running or
+        waiting) to finish; return how many did not."""
+        with self._idle:
+            self._closed = True
+            self._idle.wait_for(lambda: self._pending == 0, timeout=timeout)
+            return self._pending
 
     def shutdown(self, *, wait: bool = True) -> None:
         self._pool.shutdown(wait=wait, cancel_futures=not wait)
@@ -64,6 +86,9 @@ class LocalQueue:
 
     def submit(self, request: CheckRequest) -> bool:
         return self._pool.submit(lambda: self._run(request))
+
+    def drain(self, timeout: float) -> int:
+        return self._pool.drain(timeout)
 
 
 class RecentKeys:

@@ -6,6 +6,9 @@ import logging
 import sys
 from typing import Any
 
+# Libraries that log each request's full URL at INFO.
+URL_LOGGERS = ("httpx", "httpcore")
+
 
 def kv(**fields: Any) -> str:
     """``a=1 b="two words"``; None values are left out."""
@@ -31,8 +34,12 @@ def configure_logging(level: str) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    # At DEBUG slack_sdk logs request bodies (article text); keep them at INFO or above.
-    # At DEBUG slack_sdk logs request bodies (article text). Bolt's loggers are set in
-    # bot.slack.app.bolt_logger.
-    for noisy in ("slack_sdk", "urllib3", "httpx", "httpcore", "waitress.queue"):
+    # At DEBUG slack_sdk and urllib3 log request bodies (article text) and full URLs; keep
+    # them at INFO or above. Bolt's loggers are set in bot.slack.app.bolt_logger.
+    for noisy in ("slack_sdk", "urllib3", "waitress.queue"):
         logging.getLogger(noisy).setLevel(max(logging.INFO, logging.getLevelName(level)))
+    # httpx logs every request's URL at INFO, query string included: Slack's file URLs carry
+    # a token there (?t=xoxe-...), and article links may carry anything.
+    for url_logger in URL_LOGGERS:
+        logging.getLogger(url_logger).setLevel(logging.WARNING)
+

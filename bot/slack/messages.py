@@ -4,12 +4,16 @@ Decided in one place for every entry point, in this order:
 1. text or snippet files attached to the message (two files: compare them);
 2. a message that is mostly one or two links: fetch them (two links: compare them);
 3. the message text itself (a line of ``---`` separates two articles).
-A mention in a thread with no article of its own checks the thread's first message.
+A mention in a thread with no article of its own (a remark, a request: see ``has_article``)
+checks the thread's first message.
+
+A message's text is read wherever Slack put it (``text``, rich_text blocks, attachments:
+bot.slack.markup.message_text) and its Slack markup resolved (bot.slack.markup.readable)
+before anything here looks at it; then it goes through the same segmentation as the CLI's.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -22,10 +26,14 @@ from bot.core.segment import Document, paragraph_spans, segment
 from bot.core.sources import ArticleFetcher, document_from_url, documents_from_text
 from bot.links import find_links, non_http_links, strip_links
 from bot.slack.files import FileDownloader, is_text_file, not_text
+from bot.slack.markup import message_text, normalize_spaces, readable
 from bot.slack.request import Content
 
 MAX_ARTICLES = 2
-_USER_MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
+# What makes a message an article of its own rather than a remark about one ("can you check
+# the story above?\nIt runs at 6pm"): this many words, or this many sentences.
+ARTICLE_WORDS = 40
+ARTICLE_SENTENCES = 3
 
 NOTHING_TO_CHECK = (
     "There is no article here to check. Paste the article's text (or one or two links) "
@@ -87,20 +95,20 @@ class InputReader:
         if not messages:
             raise SlackReadError("I could not find the first message of this thread.")
         parent = messages[0]
-        return Content(str(parent.get("text") or ""), tuple(parent.get("files") or ()))
+        return Content(message_text(parent), tuple(parent.get("files") or ()))
 
     def _documents(self, content: Content) -> list[Document]:
-        content = Content(content.text, tuple(self._file_details(f) for f in content.files))
+        content = Content(
+            readable(content.text), tuple(self._file_details(f) for f in content.files)
+        )
         text_files = [f for f in content.files if is_text_file(f)]
         if text_files:
             if len(text_files) > MAX_ARTICLES:
                 raise UnsupportedInput(_too_many("files"))
             if len(text_files) == 1:
                 name = _file_name(text_files[0])
-                return _limit(documents_from_text(self._downloader.text(text_files[0]), name))
-            return [
-                segment(self._downloader.text(f), source=_file_name(f)) for f in text_files
-            ]
+                return _limit(documents_from_text(self._file_text(text_files[0]), name))
+            return [segment(self._file_text(f), source=_file_name(f)) for f in text_files]
         links = find_links(content.text)
         if links and not has_article_text(strip_links(content.text)):
             if len(links) > MAX_ARTICLES:
@@ -114,9 +122,13 @@ class InputReader:
                 raise UnsupportedInput(
                     f"I can only fetch http(s) links, not {other[0]}. Paste the article's text."
                 )
-            if not strip_mentions(content.text).strip():
+            if not content.text.strip():
                 raise EmptyInput(NOTHING_TO_CHECK)
-        return _limit(documents_from_text(strip_mentions(content.text), "message"))
+        return _limit(documents_from_text(content.text, "message"))
+
+    def _file_text(self, file: Mapping[str, Any]) -> str:
+        # A snippet is a paste too: invisible characters would hide an exact repeat.
+        return normalize_spaces(self._downloader.text(file))
 
     def _file_details(self, file: Mapping[str, Any]) -> Mapping[str, Any]:
         """Events may carry a file stub (``file_access: check_file_info``): ask for the rest."""
@@ -131,18 +143,27 @@ class InputReader:
         return details if isinstance(details, Mapping) else file
 
 
-def strip_mentions(text: str) -> str:
-    """The text without user mentions (the bot's own, and anyone cc'd)."""
-    return _USER_MENTION.sub("", text)
-
-
 def has_article_text(text: str) -> bool:
-    """Two paragraphs or more: enough to be an article rather than a request or a remark."""
-    return len(paragraph_spans(strip_mentions(text).strip())) >= 2
+    """Two paragraphs or more: enough to be checked rather than a one-line request."""
+    return len(paragraph_spans(readable(text).strip())) >= 2
 
 
 def has_article(content: Content) -> bool:
-    return bool(content.files) or bool(find_links(content.text)) or has_article_text(content.text)
+    """Whether a message brings an article of its own: a file, a link, or text of substance
+    (two paragraphs or more, and ARTICLE_WORDS words or ARTICLE_SENTENCES sentences). Two
+    short lines are a remark about the thread's article, not an article."""
+    if content.files or find_links(content.text):
+        return True
+    text = readable(content.text)
+    if not has_article_text(text):
+        return False
+    try:
+        document = segment(text)
+    except CheckdupesError:
+        return False
+    words = sum(len(p.text.split()) for p in document.paragraphs)
+    sentences = sum(len(p.sentences) for p in document.paragraphs)
+    return words >= ARTICLE_WORDS or sentences >= ARTICLE_SENTENCES
 
 
 def _limit(documents: Sequence[Document]) -> list[Document]:

@@ -13,7 +13,7 @@ from bot.core.analyze import Analyzer
 from tests.archive_stores import FakeClock
 from tests.fakes import HashingEncoder
 from tests.slack.fake_slack import TEAM_ID, Call
-from tests.slack.harness import DONE, SlackHarness, running_app, section_texts
+from tests.slack.harness import DONE, USER, SlackHarness, running_app, section_texts
 
 # Repeats FIRE's third paragraph, and nothing of FOLLOW_UP.
 RECAP = (
@@ -29,9 +29,12 @@ class Archived:
     archive: Archive
     clock: FakeClock
 
-    def check(self, text: str, channel: str, *, team: str = TEAM_ID) -> tuple[str, Call]:
-        """Mention the bot with `text` in `channel`; the ts asked from and the one reply."""
-        ts, _ = self.slack.mention(text, channel=channel, team=team)
+    def check(
+        self, text: str, channel: str, *, team: str = TEAM_ID, user: str = USER
+    ) -> tuple[str, Call]:
+        """`user` mentions the bot with `text` in `channel`; the ts asked from and the one
+        reply."""
+        ts, _ = self.slack.mention(text, channel=channel, team=team, user=user)
         assert self.slack.finished(ts) == DONE
         (reply,) = self.slack.replies(ts)
         return ts, reply

@@ -4,7 +4,8 @@
 told to fail a method.
 
 Permalinks look like Slack's (``https://fake.slack.com/archives/C1/p1700000000000001``);
-conversations.info says a channel is public unless ``set_conversation`` said otherwise.
+conversations.info says a channel is public unless ``set_conversation`` said otherwise;
+users.info says a user is no admin unless ``set_user`` said otherwise.
 """
 
 from __future__ import annotations
@@ -66,6 +67,7 @@ class FakeSlack:
         self._file_info: dict[str, dict[str, Any]] = {}
         self._threads: dict[tuple[str, str], list[dict[str, Any]]] = {}
         self._conversations: dict[str, dict[str, Any]] = {}
+        self._users: dict[str, dict[str, Any]] = {}
         self._ts = itertools.count(1)
         self._server = _Server(("127.0.0.1", 0), self._handler_class())
         self._server.daemon_threads = True
@@ -95,6 +97,7 @@ class FakeSlack:
         with self._changed:
             self._calls.clear()
             self._failures.clear()
+            self._users.clear()
 
     # -- what the bot will find -------------------------------------------------------------
 
@@ -114,6 +117,10 @@ class FakeSlack:
     def set_conversation(self, channel: str, **info: Any) -> None:
         """What conversations.info answers for ``channel`` (e.g. ``is_private=True``)."""
         self._conversations[channel] = {"id": channel, **info}
+
+    def set_user(self, user: str, **info: Any) -> None:
+        """What users.info answers for ``user`` (e.g. ``is_admin=True``)."""
+        self._users[user] = {"id": user, **info}
 
     def response_url(self, name: str) -> str:
         return f"{self.origin}{RESPOND_PREFIX}{name}"
@@ -222,6 +229,11 @@ class FakeSlack:
                 channel, {"id": channel, "is_channel": True, "is_private": False}
             )
             return {"ok": True, "channel": info}
+        if method == "users.info":
+            user = str(body.get("user"))
+            info = self._users.get(user, {"id": user})
+            return {"ok": True, "user": {"is_admin": False, "is_owner": False,
+                                         "is_primary_owner": False, "is_bot": False, **info}}
         if method == "files.info":
             file = self._file_info.get(str(body.get("file")))
             return {"ok": True, "file": file} if file else {"ok": False, "error": "file_not_found"}

@@ -80,10 +80,10 @@ class SlackHarness:
 
     def post(
         self,
-        body: str,
+        body: str | bytes,
         content_type: str,
         *,
-        timestamp: int | None = None,
+        timestamp: int | str | None = None,
         signature: str | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> Response:
@@ -95,7 +95,8 @@ class SlackHarness:
         if signature:  # "" sends no signature at all
             sent["X-Slack-Signature"] = signature
         started = time.perf_counter()
-        r = self._http.post(self.url + "/slack/events", content=body.encode(), headers=sent)
+        raw = body.encode() if isinstance(body, str) else body
+        r = self._http.post(self.url + "/slack/events", content=raw, headers=sent)
         return Response(r.status_code, r.text, r.headers, time.perf_counter() - started)
 
     # -- Slack-shaped requests ---------------------------------------------------------------
@@ -121,11 +122,12 @@ class SlackHarness:
 
     def mention(
         self, text: str, *, channel: str = CHANNEL, ts: str | None = None,
-        thread_ts: str | None = None, files: list[dict[str, Any]] | None = None, **options: Any,
+        thread_ts: str | None = None, files: list[dict[str, Any]] | None = None,
+        user: str = USER, **options: Any,
     ) -> tuple[str, Response]:
         ts = ts or new_ts()
         event: dict[str, Any] = {
-            "type": "app_mention", "user": USER, "text": f"<@{BOT_USER_ID}> {text}".rstrip(),
+            "type": "app_mention", "user": user, "text": f"<@{BOT_USER_ID}> {text}".rstrip(),
             "ts": ts, "channel": channel, "event_ts": ts,
         }
         if thread_ts:
@@ -145,11 +147,11 @@ class SlackHarness:
 
     def command(
         self, text: str, *, channel: str = CHANNEL, response_url: str | None = None,
-        team: str = TEAM_ID,
+        team: str = TEAM_ID, user: str = USER,
     ) -> Response:
         form = {
             "token": "legacy-verification-token", "team_id": team, "team_domain": "fake",
-            "channel_id": channel, "channel_name": "news", "user_id": USER, "user_name": "editor",
+            "channel_id": channel, "channel_name": "news", "user_id": user, "user_name": "editor",
             "command": "/checkdupes", "text": text, "api_app_id": "A0APP",
             "response_url": response_url or self.fake.response_url(new_id("cmd")),
             "trigger_id": new_id("trigger."),
@@ -209,7 +211,7 @@ def running_app(
         analyzer=analyzer or build_analyzer(settings, HashingEncoder()),
         archive=archive,
     )
-    server = serve(app, "127.0.0.1", 0)
+    server = serve(app, "127.0.0.1", 0, signing_secret=settings.signing_secret)
     harness = SlackHarness(fake, server, settings)
     try:
         yield harness

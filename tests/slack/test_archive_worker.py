@@ -11,7 +11,7 @@ from bot.archive import open_archive
 from bot.settings import Settings
 from bot.slack.scale.worker import StartupError, start_worker
 from tests.slack.fake_slack import FakeSlack, permalink
-from tests.slack.harness import DONE, TOKEN, new_id, section_texts
+from tests.slack.harness import DONE, TOKEN, USER, new_id, section_texts
 from tests.slack.redis_server import scratch_queue
 from tests.slack.scale_out import running_scale_out
 from tests.stories import FIRE, FOLLOW_UP
@@ -38,6 +38,7 @@ def test_workers_check_with_the_archive_and_web_processes_answer_its_commands(
         (reply,) = second.replies(later)
         assert "1 seen before" in section_texts(reply.blocks)[0]
         assert permalink("C1", ts) in reply.body["text"]
+        cluster.fake.set_user(USER, is_admin=True)  # only admins switch the archive
         name = new_id("cmd")
         second.command("archive off", channel="C2", response_url=cluster.fake.response_url(name))
         (answer,) = cluster.fake.wait_for("respond", name=name)
@@ -46,6 +47,9 @@ def test_workers_check_with_the_archive_and_web_processes_answer_its_commands(
     assert archive is not None
     assert not archive.channel_archiving("T0001", "C2")  # the web process wrote it
     assert len(archive.list("T0001")) == 2  # the worker kept both checks
+    # ... with who asked for them, so that the asker may forget them.
+    assert archive.forget("T0001", permalink("C1", ts), asked_by="U0SOMEONE") == 0
+    assert archive.forget("T0001", permalink("C1", ts), asked_by=USER) == 1
     archive.close()
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
 import time
 
 import pytest
 
-from tests.slack.harness import ARTICLE, SlackHarness, new_id
+from tests.slack.harness import ARTICLE, SECRET, SlackHarness, new_id
 
 
 def test_healthz_answers_ok(slack: SlackHarness) -> None:
@@ -71,3 +73,59 @@ def test_a_refused_request_is_logged_without_its_body(
 
     assert any("event=http_refused status=401" in r.getMessage() for r in caplog.records)
     assert "Secret draft" not in caplog.text
+
+
+GARBAGE = [
+    pytest.param(b'{"type": "event_callback", "event": {"type": "app_me', "application/json", {},
+                 id="truncated-json"),
+    pytest.param(b'{"type": "event_callback"}', "application/json", {"timestamp": "soon"},
+                 id="non-numeric-timestamp"),
+    pytest.param(b'{"type": "\xff\xfe\x80"}', "application/json", {}, id="not-utf8"),
+    pytest.param(b"payload=notjson", "application/x-www-form-urlencoded", {},
+                 id="payload-not-json"),
+    pytest.param(b"payload=%7B%22type", "application/x-www-form-urlencoded", {"signature": ""},
+                 id="unsigned-truncated-payload"),
+]
+
+
+@pytest.mark.parametrize(("body", "content_type", "options"), GARBAGE)
+def test_garbage_with_a_bad_signature_gets_401_and_one_line_without_traceback(
+    slack: SlackHarness, caplog: pytest.LogCaptureFixture, body: bytes, content_type: str,
+    options: dict[str, str],
+) -> None:
+    caplog.set_level(logging.INFO)
+    options = {"signature": "v0=" + "1" * 64, **options}
+
+    response = slack.post(body, content_type, **options)  # type: ignore[arg-type]
+
+    assert response.status == 401
+    refused = [r for r in caplog.records if "event=http_refused" in r.getMessage()]
+    assert len(refused) == 1 and "status=401" in refused[0].getMessage()
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
+    assert slack.fake.calls() == []
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [(b'{"type": "event_callback", "event": {', "application/json"),
+     (b"payload=notjson", "application/x-www-form-urlencoded")],
+)
+def test_signed_garbage_gets_400_not_a_traceback(
+    slack: SlackHarness, caplog: pytest.LogCaptureFixture, body: bytes, content_type: str
+) -> None:
+    caplog.set_level(logging.INFO)
+
+    response = slack.post(body, content_type)
+
+    assert response.status == 400
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
+
+
+def test_bytes_that_are_not_utf8_are_never_slack_s_even_signed(slack: SlackHarness) -> None:
+    body, ts = b'{"type": "\xff\xfe"}', str(int(time.time()))
+    digest = hmac.new(SECRET.encode(), b"v0:" + ts.encode() + b":" + body, hashlib.sha256)
+
+    response = slack.post(body, "application/json", timestamp=ts,
+                          signature="v0=" + digest.hexdigest())
+
+    assert response.status == 401

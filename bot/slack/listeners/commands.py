@@ -34,7 +34,8 @@ def register(app: App, service: CheckService, archive_commands: ArchiveCommands)
             # the ack 3 seconds. The answer goes to the user alone, through response_url.
             ack()
             reply = archive_commands.answer(
-                asked, team=command.get("team_id") or "", channel=command["channel_id"]
+                asked, team=command.get("team_id") or "", channel=command["channel_id"],
+                user=command.get("user_id"),
             )
             respond(response_type="ephemeral", **reply)
             return

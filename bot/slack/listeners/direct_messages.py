@@ -6,12 +6,12 @@ from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
 
-from bot.slack.listeners.message_events import request_from_message
+from bot.slack.listeners.message_events import from_a_bot, request_from_message
 from bot.slack.service import CheckService
 
-# A plain message, or one that shares a file (a long paste Slack turned into a snippet).
-# Edits, deletions, joins and the like are not requests.
-_CHECKED_SUBTYPES = (None, "file_share")
+# A plain message, one that shares a file (a long paste Slack turned into a snippet), or a
+# thread reply also sent to the conversation. Edits, deletions, joins are not requests.
+_CHECKED_SUBTYPES = (None, "file_share", "thread_broadcast")
 
 
 def register(app: App, service: CheckService) -> None:
@@ -24,7 +24,7 @@ def register(app: App, service: CheckService) -> None:
         if (
             event.get("channel_type") != "im"
             or event.get("subtype") not in _CHECKED_SUBTYPES
-            or event.get("bot_id")
+            or from_a_bot(event)
         ):
             return
         service.submit(request_from_message("dm", event, body, context))

@@ -7,7 +7,16 @@ from typing import Any
 from slack_bolt import BoltContext
 
 from bot.slack.listeners.timing import ms_since_received, received_at
+from bot.slack.markup import message_text
 from bot.slack.request import CheckRequest, Content, delivery_keys
+
+
+def from_a_bot(event: dict[str, Any]) -> bool:
+    """Posted by a bot (another app, or this one): never a request to answer. Bots answering
+    bots loop."""
+    return bool(
+        event.get("bot_id") or event.get("bot_profile") or event.get("subtype") == "bot_message"
+    )
 
 
 def request_from_message(
@@ -23,7 +32,7 @@ def request_from_message(
     return CheckRequest(
         entry=entry,
         channel=channel,
-        content=Content(event.get("text") or "", tuple(event.get("files") or ())),
+        content=Content(message_text(event), tuple(event.get("files") or ())),
         team=body.get("team_id"),
         user=event.get("user"),
         thread_ts=event.get("thread_ts") or ts,

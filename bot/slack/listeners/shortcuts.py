@@ -7,6 +7,7 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 
 from bot.slack.listeners.timing import ms_since_received, received_at
+from bot.slack.markup import message_text
 from bot.slack.request import CheckRequest, Content, delivery_keys
 from bot.slack.service import CheckService
 
@@ -22,7 +23,7 @@ def register(app: App, service: CheckService) -> None:
         service.submit(CheckRequest(
             entry="shortcut",
             channel=shortcut["channel"]["id"],
-            content=Content(message.get("text") or "", tuple(message.get("files") or ())),
+            content=Content(message_text(message), tuple(message.get("files") or ())),
             team=(shortcut.get("team") or {}).get("id"),
             user=(shortcut.get("user") or {}).get("id"),
             thread_ts=message.get("thread_ts") or ts,
