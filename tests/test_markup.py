@@ -3,7 +3,15 @@ import time
 import pytest
 
 from bot.core.analyze import Analyzer
-from bot.core.markup import clean_markup, is_bold_line, line_marker, normalize_spaces, slack_links
+from bot.core.markup import (
+    clean_markup,
+    is_bold_line,
+    line_marker,
+    normalize_spaces,
+    slack_links,
+    strip_user_mentions,
+    unwrap_link,
+)
 from bot.core.segment import segment
 from tests.fakes import HashingEncoder
 
@@ -127,3 +135,21 @@ def test_cleaning_1_mb_of_the_old_quadratic_run_takes_under_2_s():
     started = time.process_time()
     clean_markup("*a " * 333_333)
     assert time.process_time() - started < 2.0
+
+
+def test_user_mentions_go_and_other_tokens_stay() -> None:
+    assert strip_user_mentions("<@U0BOT> check <#C1|desk> <@U2|ann>") == " check <#C1|desk> "
+
+
+@pytest.mark.parametrize(
+    ("raw", "target"),
+    [
+        ("<https://x.example/a?b=1&amp;c=2|x.example>", "https://x.example/a?b=1&c=2"),
+        (" <https://x.example/a> ", "https://x.example/a"),
+        ("https://x.example/a", "https://x.example/a"),  # not wrapped: as it is
+        ("<#C1|desk>", "<#C1|desk>"),  # a token, but no link
+        ("see <https://x.example/a>", "see <https://x.example/a>"),  # more than the link
+    ],
+)
+def test_unwrap_link_takes_a_text_that_is_one_link(raw: str, target: str) -> None:
+    assert unwrap_link(raw) == target

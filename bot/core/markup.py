@@ -8,7 +8,8 @@ stack instead of a backtracking pattern.
 - ``slack_links(text)``: the link targets (``https://…``, ``mailto:…``) of Slack-formatted text;
 - ``clean_markup(text)``: the readable text, markup removed, whitespace collapsed;
 - ``line_marker(line)``: what opens a line (quote, heading, bullet) and where its text starts;
-- ``normalize_spaces(text)``: zero-width characters dropped, odd spaces made plain spaces.
+- ``normalize_spaces(text)``: zero-width characters dropped, odd spaces made plain spaces;
+- ``unwrap_link(raw)``: the target of a text that is one Slack link.
 """
 
 from __future__ import annotations
@@ -84,6 +85,28 @@ def slack_links(text: str) -> list[str]:
         if _is_link_target(target):
             found[_unescape(target)] = None
     return list(found)
+
+
+def strip_user_mentions(text: str) -> str:
+    """The text without ``<@U…>`` mentions: the bot's own that invoked it, anyone cc'd. A
+    mention carries only an id, so nothing readable is lost; left in, one opening a line
+    would read as a lead-in addressed to someone."""
+
+    def drop(match: re.Match[str]) -> str:
+        inner = match.group("slack")
+        return "" if inner is not None and inner.startswith("@") else match.group(0)
+
+    return _TOKEN.sub(drop, text)
+
+
+def unwrap_link(raw: str) -> str:
+    """``<https://x|label>`` or ``<https://x>`` (a whole text that is one link, as Slack sends
+    an argument it escapes) -> ``https://x``, escapes undone; any other text as it is."""
+    whole = _TOKEN.fullmatch(raw.strip())
+    if whole is None or whole.group("slack") is None:
+        return raw
+    target = whole.group("slack").partition("|")[0]
+    return _unescape(target) if _is_link_target(target) else raw
 
 
 def slack_readable(inner: str) -> str | None:

@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from typing import Literal
 
 from bot.archive import Archive
+from bot.core.markup import unwrap_link
 from bot.render.slack import Message, escape, text_message
 from bot.slack.logfmt import kv
-from bot.slack.markup import unwrap_link
 from bot.slack.users import Users
 
 log = logging.getLogger("bot.archive")

@@ -8,7 +8,7 @@ A mention in a thread with no article of its own (a remark, a request: see ``has
 checks the thread's first message.
 
 A message's text is read wherever Slack put it (``text``, rich_text blocks, attachments:
-bot.slack.markup.message_text) and its Slack markup resolved (bot.slack.markup.readable)
+bot.slack.message_text), its Slack markup read by bot.core.markup
 before anything here looks at it; then it goes through the same segmentation as the CLI's.
 """
 
@@ -22,11 +22,12 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.core.errors import CheckdupesError, EmptyInput, UnsupportedInput
+from bot.core.markup import normalize_spaces, strip_user_mentions
 from bot.core.segment import Document, paragraph_spans, segment
 from bot.core.sources import ArticleFetcher, document_from_url, documents_from_text
 from bot.links import find_links, non_http_links, strip_links
 from bot.slack.files import FileDownloader, is_text_file, not_text
-from bot.slack.markup import message_text, normalize_spaces, readable
+from bot.slack.message_text import message_text
 from bot.slack.request import Content
 
 MAX_ARTICLES = 2
@@ -178,3 +179,9 @@ def _too_many(what: str) -> str:
 
 def _file_name(file: Mapping[str, Any]) -> str:
     return str(file.get("name") or file.get("title") or file.get("id") or "file")
+
+
+def readable(text: str) -> str:
+    """Message text as the checks read it: mentions out, invisible characters dropped (the
+    rest of the markup is read by segmentation, after the links have been found)."""
+    return normalize_spaces(strip_user_mentions(text))

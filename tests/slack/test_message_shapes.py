@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from bot.core.segment import segment
-from bot.slack.markup import message_text, readable
+from bot.slack.message_text import message_text
 from tests.slack.fake_slack import BOT_ID, BOT_USER_ID
 from tests.slack.harness import (
     ARTICLE,
@@ -256,7 +256,7 @@ def test_a_bot_s_mention_is_never_answered(slack: SlackHarness, fields: dict[str
     ],
 )
 def test_slack_markup_reads_as_a_reader_saw_it(raw: str, shown: str) -> None:
-    assert segment(readable(raw)).paragraphs[0].text == shown
+    assert segment(raw).paragraphs[0].text == shown
 
 
 def test_markup_and_invisible_characters_do_not_hide_an_exact_repeat(slack: SlackHarness) -> None:
@@ -276,15 +276,17 @@ def test_markup_and_invisible_characters_do_not_hide_an_exact_repeat(slack: Slac
 
 
 def test_slack_markup_patterns_live_in_one_module() -> None:
-    """bot/slack reads Slack's <…> tokens in bot/slack/markup.py only (the lead points it at
-    bot/core/markup.py when that lands)."""
-    root = Path(__file__).resolve().parents[2] / "bot" / "slack"
+    """Only bot/core/markup.py writes a pattern for Slack's <…> tokens: a regex that opens
+    with "<" and a group or a class."""
+    root = Path(__file__).resolve().parents[2] / "bot"
+    token_pattern = re.compile(r"re\.compile\(\s*r?[\"'][^\"'\n]*<[(\[]")
     offenders = [
         str(path.relative_to(root)) for path in root.rglob("*.py")
-        if path.name != "markup.py"
-        and re.search(r"re\.compile\(\s*r?[\"'][^\"']*<", path.read_text(encoding="utf-8"))
+        if path != root / "core" / "markup.py"
+        and token_pattern.search(path.read_text(encoding="utf-8"))
     ]
     assert offenders == []
+    assert token_pattern.search('x = re.compile(r"<([^|>]+)>")')
 
 
 def test_message_text_takes_odd_shapes_without_raising() -> None:

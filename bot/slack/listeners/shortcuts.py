@@ -7,7 +7,7 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 
 from bot.slack.listeners.timing import ms_since_received, received_at
-from bot.slack.markup import message_text
+from bot.slack.message_text import message_text
 from bot.slack.request import CheckRequest, Content, delivery_keys
 from bot.slack.service import CheckService
 

@@ -1,109 +1,13 @@
-"""Slack's markup in the messages the bot reads, and a message's text wherever Slack put it.
+"""A Slack message's text, wherever Slack put it: ``text``, ``rich_text`` blocks, attachments.
 
-The one place on the Slack side that reads Slack's ``<…>`` tokens (``<@U1>``, ``<#C1|desk>``,
-``<!date^…|Aug 12>``, ``<https://x|label>``, ``<tel:…|555-…>``) and a message's parts
-(``text``, ``rich_text`` blocks, ``attachments``). bot/core/markup.py is meant to become the
-one module for Slack markup; until it is on this branch the Slack side keeps its patterns
-here, and nowhere else.
-
-``readable(text)`` resolves what is not a link into what a reader saw and leaves http(s)
-links as Slack sent them, for the link finder (bot.links) and the segmenter (bot.core)
-to read; Slack's ``&amp;``/``&lt;``/``&gt;`` escapes stay, the segmenter undoes them.
+What the text's ``<…>`` tokens and formatting mean is bot.core.markup's business (the one
+module that reads Slack markup); here they are only written the way Slack writes them.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from typing import Any
-
-# One token: what lies between "<" and ">" on one line (bounded: a run of "<" in a paste
-# costs one short scan each). Formatting markers around it are read with it, so that a
-# token that resolves to nothing takes ``~_*`` … ``*_~`` with it instead of leaving "**".
-_TOKEN = re.compile(r"(?P<open>[*_~]{0,6})<(?P<inner>[^<>\n]{1,4000})>(?P<close>[*_~]{0,6})")
-USER_MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^<>\n]*)?>")
-# <https://…> or <https://…|label>, the whole text: how Slack sends a link a command escapes.
-LINK = re.compile(r"<([^|<>\s]+)(?:\|[^<>]*)?>")
-_SCHEME = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]{0,31}:")
-_HTTP = ("http", "https")
-# Addresses, not documents: their readable form is their label, or the address itself.
-_PROSE_SCHEMES = frozenset({"mailto", "tel", "sms"})
-_BROADCASTS = frozenset({"here", "channel", "everyone"})
-
-# Invisible characters that split a word for the comparison without showing in it: an
-# exact repeat with one of them inside would read as a different paragraph.
-_INVISIBLE = "\u00ad\u180e\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff" + (
-    "".join(chr(c) for c in range(0x202A, 0x202F))  # bidi embeddings and overrides
-)
-_ODD_SPACES = "\u00a0\u1680\u202f\u205f\u3000" + "".join(chr(c) for c in range(0x2000, 0x200B))
-_SPACE_TABLE = {ord(c): None for c in _INVISIBLE} | {ord(c): " " for c in _ODD_SPACES}
-
-
-def normalize_spaces(text: str) -> str:
-    """Zero-width and bidi control characters dropped, odd spaces made plain; newlines kept."""
-    return text.translate(_SPACE_TABLE)
-
-
-def strip_mentions(text: str) -> str:
-    """The text without user mentions (the bot's own, and anyone cc'd)."""
-    return USER_MENTION.sub("", text)
-
-
-def readable(text: str) -> str:
-    """Message text as a reader saw it: mentions and broadcasts removed, channels, dates,
-    user groups and phone or mail links by their label, invisible characters dropped.
-    http(s) links and anything that is not a Slack token stay as they are."""
-
-    def token(match: re.Match[str]) -> str:
-        resolved = _resolve(match.group("inner"))
-        opened, closed = match.group("open"), match.group("close")
-        if resolved is None:
-            return match.group(0)
-        if not resolved and opened == closed[::-1]:
-            return ""  # "~_*<@U1>*_~": the markers wrapped nothing but the token
-        return opened + resolved + closed
-
-    return _TOKEN.sub(token, normalize_spaces(text))
-
-
-def unwrap_link(raw: str) -> str:
-    """``<https://x|label>`` or ``<https://x>`` -> ``https://x``; other text as it is."""
-    wrapped = LINK.fullmatch(raw)
-    return wrapped.group(1) if wrapped else raw
-
-
-def _resolve(inner: str) -> str | None:
-    """The readable part of one token; None: not one of Slack's (keep it as text) or an
-    http(s) link (kept for the link finder)."""
-    head, _, label = inner.partition("|")
-    if head.startswith("@"):
-        return "" if _is_id(head[1:]) else None
-    if head.startswith("#"):
-        if not _is_id(head[1:]):
-            return None
-        name = label.strip().lstrip("#")
-        return f"#{name}" if name else ""
-    if head.startswith("!"):
-        command = head[1:].split("^", 1)[0]
-        if not command or not command.isalpha():
-            return None
-        if command in _BROADCASTS:
-            return ""
-        return label  # the fallback a reader saw: !date^…|Aug 12, 2024, !subteam^S1|@desk
-    scheme = _SCHEME.match(head)
-    if scheme is None or any(ch.isspace() for ch in head):
-        return None
-    name = scheme.group(0)[:-1].lower()
-    if name in _PROSE_SCHEMES:
-        return label if label.strip() else head[len(name) + 1 :]
-    return None  # http(s) and other schemes: the link finder decides
-
-
-def _is_id(value: str) -> bool:
-    return bool(value) and value.isascii() and value.isalnum()
-
-
-# --- a message's text -------------------------------------------------------------------------
 
 
 def message_text(message: Mapping[str, Any]) -> str:
