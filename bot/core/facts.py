@@ -228,8 +228,8 @@ def _read_number(words: list[str], i: int) -> _Number | None:
     elif nxt and nxt[0] in _MONEY_WORDS:
         unit = "money"
         end += 1
-    elif nxt and unit == "plain" and _duration_unit(nxt[0]) is not None:
-        return _Number("duration", _round(value * _duration_unit(nxt[0]), 2), end + 1)
+    elif nxt and unit == "plain" and (days := _duration_unit(nxt[0])) is not None:
+        return _Number("duration", _round(value * days, 2), end + 1)
     if unit == "plain" and 1900 <= value <= 2100 and re.fullmatch(r"\d{4}", lowered):
         unit = "year"
     return _Number(unit, value, end)
@@ -260,11 +260,10 @@ def _fraction(words: list[str], i: int) -> _Number | None:
         return _Number("percent", 50.0, k) if followed else None
     if lowered == "than":  # "less than half their rain"
         return _Number("percent", 50.0, k) if words[k].lower() == "half" else None
-    numerator = 1.0 if lowered in ("a", "one") else _word_number(words, i)
-    if numerator is None or not followed:
+    spelled = (1.0, i) if lowered in ("a", "one") else _word_number(words, i)
+    if spelled is None or not followed:
         return None
-    value = numerator if isinstance(numerator, float) else numerator[0]
-    return _Number("percent", _share(value / denominator), k)
+    return _Number("percent", _share(spelled[0] / denominator), k)
 
 
 def _share(ratio: float) -> float:
