@@ -94,6 +94,7 @@ def candidate_examples(
     rules: Rules,
 ) -> list[Example]:
     table = EvidenceTable(passages)
+    table.measure_all = True
     found = []
     for i in range(len(passages)):
         for j in range(i + 1, len(passages)):

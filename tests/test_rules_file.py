@@ -30,3 +30,8 @@ def test_the_model_decides_by_its_weights():
     rules = Rules(model=model)
     assert rules.is_paraphrase(Evidence(0.9, 0.0, 0.0, 0.0, 0))
     assert not rules.is_paraphrase(Evidence(0.7, 0.0, 0.0, 0.0, 0))
+
+
+def test_the_shipped_model_weighs_only_features_the_engine_measures_by_default():
+    # specifics and mutual are computed only when EvidenceTable.measure_all is set (fitting).
+    assert not {"specifics", "mutual"} & set(Rules().model.features)

@@ -194,9 +194,13 @@ class EvidenceTable:
             rare_words=float(self.rare_words[i, j]),
             shared_numbers=sum((self._numbers[i] & self._numbers[j]).values()),
             coverage_best=max(cover_a, cover_b),
-            specifics=self._specifics.overlap(i, j),
-            mutual=_mutual(self.cosine, self._nearest, i, j),
+            specifics=self._specifics.overlap(i, j) if self.measure_all else 0.0,
+            mutual=_mutual(self.cosine, self._nearest, i, j) if self.measure_all else 0.0,
         )
+
+    # The shipped model does not weigh specifics or mutual (they did not help held out), so
+    # they cost nothing unless benchmarks/tune_rules.py asks for every feature.
+    measure_all = False
 
     # Computed on first use, so a table built only for cosines pays nothing for them.
     @cached_property
