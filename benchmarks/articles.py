@@ -404,9 +404,14 @@ def _negatives_of(items: Sequence[Sequence[int]], doc_a: int, doc_b: int) -> tup
 
 
 def _sentence_truth(items: Sequence[dict[str, Any]], doc: int) -> tuple[SentenceTruth, ...]:
-    return tuple(SentenceTruth((doc, int(s["a"]["paragraph"])), (doc, int(s["b"]["paragraph"])),
+    return tuple(SentenceTruth((doc, _paragraph_of(s["a"])), (doc, _paragraph_of(s["b"])),
                                str(s.get("kind", "")))
                  for s in items)
+
+
+def _paragraph_of(ref: Any) -> int:
+    """{"paragraph": p, "sentence": s} (hand-written) or [p, s] (the newsroom set)."""
+    return int(ref["paragraph"]) if isinstance(ref, dict) else int(ref[0])
 
 
 def load_handwritten(path: Path) -> LabelledArticle:

@@ -55,3 +55,40 @@ def test_possessives_keep_their_facts():
     assert find_conflicts("Friday's vote was close.", "Monday's vote was close.") == [
         Conflict("Friday", "Monday")
     ]
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("The crowd of 23,000 was the largest.", "Twenty-three thousand spectators packed in."),
+        ("Profit was £450m, ahead of the £431m expected.",
+         "Profit came to 450 million pounds, above the 431 million pounds expected."),
+        ("One in five people reported tiredness.", "20% of those vaccinated felt fatigued."),
+        ("About one in eight had a sore arm.", "12.5% reported pain."),
+        ("About a quarter of those enrolled were over 65.", "Roughly 25% of the total were 65+."),
+        ("Two-thirds of voters backed it.", "67% of voters backed it."),
+        ("Rain is due from Thursday 4 April.", "Rain is due from April 4."),
+        ("It goes on sale on 18 September.", "It reaches shops on September 18th."),
+        ("Up to 14 days of battery life.", "A battery that lasts a fortnight."),
+        ("Reactions came in the two days after a dose.", "Reactions came within 48 hours."),
+        ("Profit for the 13 weeks to 28 September.", "Profit for the three months to September."),
+        ("The average basket grew for three quarters in a row.", "Sales rose in the quarter."),
+    ],
+)
+def test_the_same_number_written_another_way_is_no_conflict(a, b):
+    assert find_conflicts(a, b) == []
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "expected"),
+    [
+        ("At least 12 people have died.", "The death toll rose to 15.", [("12", "15")]),
+        ("Lennart Fosdyke, 34, of Cobbler's Walk.", "Fosdyke, 43, was remanded.", [("34", "43")]),
+        ("Rain is due on April 4.", "Rain is due on 5 April.", [("April 4", "5 April")]),
+        ("Twenty-three thousand fans came.", "A crowd of 32,000 came.",
+         [("Twenty-three thousand", "32,000")]),
+        ("One in five adults smoke.", "30% of adults smoke.", [("One in five", "30%")]),
+    ],
+)
+def test_an_updated_or_different_figure_is_a_conflict(a, b, expected):
+    assert find_conflicts(a, b) == [Conflict(x, y) for x, y in expected]

@@ -13,6 +13,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from text_to_num import text2num
+
 
 @dataclass(frozen=True)
 class Conflict:
@@ -29,28 +31,20 @@ class Fact:
 
 
 _TOKEN = re.compile(
-    r"[$€£]?\d[\d,]*(?:\.\d+)?%?"  # 1,200  3.5  $2.3  4%
+    r"[$€£]?\d(?:[\d,]*\d)?(?:\.\d+)?%?"  # 1,200  3.5  $2.3  4%
     r"|[A-Za-z]+(?:\.[A-Za-z])+\.?"  # U.S.  p.m.
     r"|\w+(?:['’-]\w+)*"
     r"|[^\w\s]"
 )
 
-_SMALL = (
+# Number words as text2num reads them; spans of these are valued by text2num.
+_UNITS_WORDS = (
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-    "fifteen sixteen seventeen eighteen nineteen twenty"
+    "fifteen sixteen seventeen eighteen nineteen"
 ).split()
-_TENS = {
-    "thirty": 30,
-    "forty": 40,
-    "fifty": 50,
-    "sixty": 60,
-    "seventy": 70,
-    "eighty": 80,
-    "ninety": 90,
-    "hundred": 100,
-    "dozen": 12,
-}
-_NUMBER_WORDS = {word: n for n, word in enumerate(_SMALL)} | _TENS
+_TENS_WORDS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+_SCALE_WORDS = ("hundred", "thousand", "million", "billion", "trillion")
+_NUMBER_WORDS = frozenset(_UNITS_WORDS + _TENS_WORDS + list(_SCALE_WORDS))
 _MULTIPLIERS = {
     "thousand": 1e3,
     "k": 1e3,
@@ -62,8 +56,32 @@ _MULTIPLIERS = {
     "b": 1e9,
     "trillion": 1e12,
 }
-_PERCENT_WORDS = {"percent", "per", "percentage"}  # "per cent", "percentage points"
-_MONEY_WORDS = {"dollars", "euros", "pounds", "usd", "eur", "gbp", "cents", "yen"}
+_PERCENT_WORDS = {"percent", "per", "percentage", "pc"}  # "per cent", "percentage points"
+_MONEY_WORDS = {"dollars", "euros", "pounds", "usd", "eur", "gbp", "cents", "yen", "sterling"}
+# Fractions written as words: "a fifth of", "two-thirds", "one in five" are all shares (%).
+_FRACTIONS = {
+    "half": 2,
+    "halves": 2,
+    "third": 3,
+    "thirds": 3,
+    "quarter": 4,
+    "quarters": 4,
+    "fifth": 5,
+    "fifths": 5,
+    "sixth": 6,
+    "tenth": 10,
+    "tenths": 10,
+}
+# Durations in days, so "14 days" meets "a fortnight" and "48 hours" meets "two days".
+_DURATIONS = {
+    "hour": 1 / 24,
+    "day": 1.0,
+    "week": 7.0,
+    "fortnight": 14.0,
+    "month": 30.44,
+    "year": 365.25,
+    "decade": 3652.5,
+}
 _WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
 _MONTHS = {
     **{
@@ -87,6 +105,7 @@ _MONTHS = {
         "dec": "december",
     },
 }
+_ORDINAL_SUFFIXES = frozenset("st nd rd th".split())
 _UP = frozenset(
     "rose rise rises rising risen increase increased increases increasing gain gained gains "
     "climb climbed climbs grew grow grows growing jump jumped jumps surge surged soared "
@@ -101,7 +120,13 @@ _DOWN = frozenset(
 # when a number follows closely.
 _WEAK_DIRECTIONS = frozenset("up down higher lower more fewer less".split())
 # Capitalised words that are not names even mid-sentence.
-_NOT_NAMES = frozenset("i the a an mr mrs ms dr".split()) | _WEEKDAYS | frozenset(_MONTHS)
+_NOT_NAMES = (
+    frozenset("i the a an mr mrs ms dr".split())
+    | _WEEKDAYS
+    | frozenset(_MONTHS)
+    | _NUMBER_WORDS
+    | frozenset(_FRACTIONS)
+)
 
 
 _POSSESSIVE = re.compile(r"['’]s$")
@@ -111,55 +136,187 @@ def tokens(text: str) -> list[str]:
     return _TOKEN.findall(text)
 
 
-def _number_value(token: str, following: list[str]) -> tuple[str, str, int] | None:
-    """(unit, normalised value, tokens consumed after this one) for a number token."""
-    lowered = token.lower()
-    if lowered in _NUMBER_WORDS:
-        value = float(_NUMBER_WORDS[lowered])
-        unit = "plain"
-    elif token[:1] in "$€£" or token[:1].isdigit():
+@dataclass(frozen=True)
+class _Number:
+    unit: str  # plain, money, percent, year, duration
+    value: float
+    end: int  # index of the last token read
+
+
+def _is_number_word(word: str) -> bool:
+    parts = word.lower().split("-")
+    return all(p in _NUMBER_WORDS for p in parts) and parts[0] not in _SCALE_WORDS[1:]
+
+
+def _word_number(words: list[str], i: int) -> tuple[float, int] | None:
+    """A number written in words starting at i ("twenty-three thousand", "a dozen")."""
+    lowered = words[i].lower()
+    if lowered == "dozen":
+        return 12.0, i
+    if lowered in ("a", "one") and i + 1 < len(words) and words[i + 1].lower() == "fortnight":
+        return 1.0, i
+    if lowered == "a" and i + 1 < len(words) and words[i + 1].lower() in ("dozen", "hundred"):
+        return (12.0 if words[i + 1].lower() == "dozen" else 100.0), i + 1
+    if not _is_number_word(words[i]):
+        return None
+    end = i
+    while end + 1 < len(words):
+        nxt = words[end + 1].lower()
+        if _is_number_word(nxt) and (nxt.split("-")[0] in _SCALE_WORDS or
+                                     words[end].lower().split("-")[-1] in _SCALE_WORDS):
+            end += 1
+        elif (
+            nxt == "and"
+            and end + 2 < len(words)
+            and words[end].lower() in _SCALE_WORDS
+            and _is_number_word(words[end + 2])
+        ):
+            end += 2
+        else:
+            break
+    phrase = " ".join(w.lower().replace("-", " ") for w in words[i : end + 1] if w != "and")
+    try:
+        return float(text2num(phrase, "en")), end
+    except ValueError:
+        return None
+
+
+def _scalar(words: list[str], i: int) -> tuple[str, float, int] | None:
+    """(unit, value, last token) for a bare number at i: digits, or number words."""
+    token = words[i]
+    if token[:1] in "$€£" or token[:1].isdigit():
         digits = token.lstrip("$€£").rstrip("%").replace(",", "")
         try:
             value = float(digits)
         except ValueError:
             return None
         unit = "money" if token[:1] in "$€£" else "percent" if token.endswith("%") else "plain"
-    else:
+        return unit, value, i
+    spelled = _word_number(words, i)
+    if spelled is None:
         return None
-    consumed = 0
+    return "plain", spelled[0], spelled[1]
+
+
+def _read_number(words: list[str], i: int) -> _Number | None:
+    """The number at token i with what follows it: multiplier, unit, share, duration."""
+    lowered = words[i].lower()
+    fraction = _fraction(words, i)
+    if fraction is not None:
+        return fraction
+    scalar = _scalar(words, i)
+    if scalar is None:
+        return None
+    unit, value, end = scalar
+    # "one in five", "1 in every 8": a share.
+    k = end + 1
+    if k < len(words) and words[k].lower() == "in" and unit == "plain":
+        k2 = k + 2 if k + 1 < len(words) and words[k + 1].lower() == "every" else k + 1
+        if k2 < len(words):
+            base = _scalar(words, k2)
+            if base is not None and base[0] == "plain" and base[1] > value > 0:
+                return _Number("percent", _share(value / base[1]), base[2])
     # "2.5 million-crown loan": the multiplier may open a hyphenated word.
-    nxt = [w.lower().split("-")[0] for w in following[:2]]
+    nxt = [w.lower().split("-")[0] for w in words[end + 1 : end + 3]]
     if nxt and nxt[0] in _MULTIPLIERS:
         value *= _MULTIPLIERS[nxt[0]]
-        consumed = 1
+        end += 1
         nxt = nxt[1:]
     if nxt and nxt[0] in _PERCENT_WORDS:
         unit = "percent"
-        consumed += 1
+        end += 2 if nxt[0] == "per" and nxt[1:2] == ["cent"] else 1
     elif nxt and nxt[0] in _MONEY_WORDS:
         unit = "money"
-        consumed += 1
-    if unit == "plain" and 1900 <= value <= 2100 and re.fullmatch(r"\d{4}", token):
+        end += 1
+    elif nxt and unit == "plain" and (days := _duration_unit(nxt[0])) is not None:
+        return _Number("duration", _round(value * days, 2), end + 1)
+    if unit == "plain" and 1900 <= value <= 2100 and re.fullmatch(r"\d{4}", lowered):
         unit = "year"
-    return unit, f"{value:g}", consumed
+    return _Number(unit, value, end)
+
+
+def _duration_unit(word: str) -> float | None:
+    word = word.lower()
+    singular = word[:-1] if word.endswith("s") else word
+    return _DURATIONS.get(singular)
+
+
+def _fraction(words: list[str], i: int) -> _Number | None:
+    """ "a fifth of", "two-thirds", "three quarters of", "half of": a share."""
+    lowered = words[i].lower()
+    parts = lowered.split("-")
+    if len(parts) == 2 and parts[1] in _FRACTIONS and _is_number_word(parts[0]):
+        numerator = _word_number([parts[0]], 0)
+        if numerator is not None:
+            return _Number("percent", _share(numerator[0] / _FRACTIONS[parts[1]]), i)
+    if lowered not in ("a", "one", "than", "half") and not _is_number_word(lowered):
+        return None
+    k = i if lowered == "half" else i + 1
+    if k >= len(words) or words[k].lower() not in _FRACTIONS:
+        return None
+    denominator = _FRACTIONS[words[k].lower()]
+    followed = k + 1 < len(words) and words[k + 1].lower() in ("of", "the", "their", "its")
+    if lowered == "half":
+        return _Number("percent", 50.0, k) if followed else None
+    if lowered == "than":  # "less than half their rain"
+        return _Number("percent", 50.0, k) if words[k].lower() == "half" else None
+    spelled = (1.0, i) if lowered in ("a", "one") else _word_number(words, i)
+    if spelled is None or not followed:
+        return None
+    return _Number("percent", _share(spelled[0] / denominator), k)
+
+
+def _share(ratio: float) -> float:
+    """A fraction as a percentage, rounded as a writer would: one in three is 33%."""
+    percent = ratio * 100
+    return float(round(percent)) if abs(percent - round(percent)) < 0.35 else round(percent, 1)
+
+
+def _round(value: float, digits: int) -> float:
+    """Round to `digits` significant figures (13 weeks and three months are both ~91 days)."""
+    if value == 0:
+        return 0.0
+    return float(f"{value:.{digits}g}")
+
+
+def _date_day(words: list[str], i: int) -> tuple[int, int, int] | None:
+    """(day, first token, last token) of a day number next to the month at i: "4 April",
+    "April 4", "4th April", "April 4th"."""
+    after = i + 1
+    if after < len(words) and re.fullmatch(r"\d{1,2}", words[after]):
+        end = after + 1 if words[after + 1 : after + 2] and words[after + 1].lower() in (
+            _ORDINAL_SUFFIXES) else after
+        if 1 <= int(words[after]) <= 31:
+            return int(words[after]), i, end
+    before = i - 1
+    if before >= 0 and words[before].lower() in _ORDINAL_SUFFIXES:
+        before -= 1
+    if before >= 0 and re.fullmatch(r"\d{1,2}", words[before]) and 1 <= int(words[before]) <= 31:
+        return int(words[before]), before, i
+    return None
 
 
 def extract_facts(text: str) -> list[Fact]:
     """The numbers, dates, directions and (mid-sentence, capitalised) names in a sentence."""
     words = tokens(text)
+    words = [_POSSESSIVE.sub("", w) for w in words]  # "Friday's", "Britain's": the fact is the word
+    dates = _dates(words)
     facts: list[Fact] = []
     skip_until = -1
     for i, word in enumerate(words):
         if i <= skip_until:
             continue
-        word = _POSSESSIVE.sub("", word)  # "Friday's", "Britain's": the fact is the word
         lowered = word.lower().rstrip(".")
-        number = _number_value(word, words[i + 1 : i + 3])
+        if i in dates:
+            day, end = dates[i]
+            facts.append(Fact("date", day, " ".join(words[i : end + 1]), i))
+            skip_until = end
+            continue
+        number = _read_number(words, i)
         if number is not None:
-            unit, value, consumed = number
-            surface = " ".join(words[i : i + 1 + consumed])
-            facts.append(Fact(f"number:{unit}", value, surface, i))
-            skip_until = i + consumed
+            surface = " ".join(words[i : number.end + 1])
+            facts.append(Fact(f"number:{number.unit}", f"{number.value:g}", surface, i))
+            skip_until = number.end
         elif lowered in _WEEKDAYS:
             facts.append(Fact("weekday", lowered, word, i))
         elif lowered in _MONTHS and (word[0].isupper()):
@@ -170,6 +327,8 @@ def extract_facts(text: str) -> list[Fact]:
             amount = _number_after(words, i)
             if amount is None and lowered in _WEAK_DIRECTIONS:
                 continue
+            if lowered == "up" and words[i + 1 : i + 2] == ["to"]:  # "up to 14 days": a limit
+                continue
             kind = f"direction@{amount}" if amount else "direction"
             facts.append(Fact(kind, "up" if lowered in _UP else "down", word, i))
         elif i > 0 and word[:1].isupper() and lowered not in _NOT_NAMES and word.isalpha():
@@ -177,12 +336,24 @@ def extract_facts(text: str) -> list[Fact]:
     return facts
 
 
+def _dates(words: list[str]) -> dict[int, tuple[str, int]]:
+    """First token -> (normalised "month-day", last token) for each day-and-month date."""
+    found: dict[int, tuple[str, int]] = {}
+    for i, word in enumerate(words):
+        lowered = word.lower().rstrip(".")
+        if lowered in _MONTHS and word[:1].isupper():
+            day = _date_day(words, i)
+            if day is not None:
+                found[day[1]] = (f"{_MONTHS[lowered]}-{day[0]}", day[2])
+    return found
+
+
 def _number_after(words: list[str], i: int) -> str | None:
     """The number (unit and value) within three words after position i, if any."""
     for k in range(i + 1, min(i + 4, len(words))):
-        number = _number_value(words[k], words[k + 1 : k + 3])
+        number = _read_number(words, k)
         if number is not None:
-            return f"{number[0]}={number[1]}"
+            return f"{number.unit}={number.value:g}"
     return None
 
 

@@ -78,3 +78,33 @@ def number_counts(text: str) -> Counter[str]:
     """The numbers a passage states (value and unit), for counting the ones two share."""
     facts = extract_facts(text)
     return Counter(f"{f.kind}={f.value}" for f in facts if f.kind.startswith("number"))
+
+
+class Specifics:
+    """The names and numbers each text states, and how rare each is among these texts.
+
+    Two paragraphs of one story that state the same specific figures and names the rest of
+    the story lacks are likely to be telling the same thing; shared topic names weigh little.
+    """
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        self._sets = [_specifics(t) for t in texts]
+        frequency = Counter(s for found in self._sets for s in found)
+        n = len(texts)
+        self._idf = {s: math.log((n + 1) / (df + 0.5)) for s, df in frequency.items()}
+
+    def overlap(self, i: int, j: int) -> float:
+        """IDF-weighted share of the smaller side's specifics that the other also states."""
+        a, b = self._sets[i], self._sets[j]
+        if not a or not b:
+            return 0.0
+        shared = sum(self._idf[s] for s in a & b)
+        return shared / min(sum(self._idf[s] for s in a), sum(self._idf[s] for s in b))
+
+
+def _specifics(text: str) -> frozenset[str]:
+    return frozenset(
+        f"{f.kind}={f.value}"
+        for f in extract_facts(text)
+        if f.kind.startswith("number") or f.kind in ("name", "date")
+    )

@@ -20,14 +20,22 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Literal
 
 import numpy as np
 
 from bot.core.embed import Vectors
 from bot.core.facts import Conflict, find_conflicts
-from bot.core.lexical import normalize, number_counts, rare_word_similarity, word_similarity
+from bot.core.fitted import EvidenceModel, model_from_json, read_rules_file
+from bot.core.lexical import (
+    Specifics,
+    normalize,
+    number_counts,
+    rare_word_similarity,
+    word_similarity,
+)
 
 Kind = Literal["exact", "near_verbatim", "paraphrase", "conflicting"]
 
@@ -82,6 +90,19 @@ class Passage:
     vector: Vectors  # the whole paragraph, encoded as one text
 
 
+# The evidence the fitted model weighs, by name (rules.json names the ones it uses).
+FEATURES = (
+    "cosine",
+    "margin",
+    "coverage",
+    "coverage_best",
+    "rare_words",
+    "numbers",
+    "specifics",
+    "mutual",
+)
+
+
 @dataclass(frozen=True)
 class Evidence:
     """What the meaning rules see about one paragraph pair."""
@@ -91,23 +112,39 @@ class Evidence:
     coverage: float  # how well the sentences line up (length-weighted best matches)
     rare_words: float  # TF-IDF cosine with IDF over this request's paragraphs
     shared_numbers: int  # numbers (with units) both state
+    # The better-covered side: a restatement that adds a sentence covers the shorter one fully.
+    coverage_best: float = 0.0
+    # Names and numbers both state, weighted by how rare they are in the request.
+    specifics: float = 0.0
+    mutual: float = 0.0  # 1: each is the other's nearest paragraph; 0.5: one way
+
+    def features(self) -> dict[str, float]:
+        return {
+            "cosine": self.cosine,
+            "margin": self.margin,
+            "coverage": self.coverage,
+            "coverage_best": self.coverage_best,
+            "rare_words": self.rare_words,
+            "numbers": min(self.shared_numbers, 3) / 3,
+            "specifics": self.specifics,
+            "mutual": self.mutual,
+        }
+
+
+def shipped_model() -> EvidenceModel:
+    """The paragraph model fitted by benchmarks/tune_rules.py (bot/core/rules.json)."""
+    return model_from_json(read_rules_file()["paragraph_model"], FEATURES)
 
 
 @dataclass(frozen=True)
 class Rules:
-    """Decision thresholds and weights, fitted by benchmarks/tune_rules.py (docs/benchmarks.md)."""
+    """Decision thresholds and the fitted model (benchmarks/tune_rules.py, docs/benchmarks.md)."""
 
     near_verbatim: float = 0.75  # word-sequence similarity (difflib ratio over words)
     min_words: int = 6  # shorter paragraphs (headings, "WINNERS (once)") only match as copies
     candidate_cosine: float = 0.45  # below this no paragraph pair is judged on meaning
-    # 1. The meaning clearly matches: close embeddings, sentences line up, and the pair is
-    #    closer than either paragraph is to any third one.
-    meaning_cosine: float = 0.80
-    meaning_coverage: float = 0.70
-    # 2. Or the meaning is close and the two share specifics the rest of the article lacks:
-    #    a logistic model over Evidence (cosine, margin, coverage, rare words, numbers).
-    evidence_weights: tuple[float, float, float, float, float] = (3.36, 3.18, 7.99, 11.12, 4.45)
-    evidence_bias: float = -12.02
+    # A paraphrase when the fitted logistic model over Evidence says so (logit >= 0).
+    model: EvidenceModel = field(default_factory=shipped_model)
     aligned_sentence: float = 0.55  # sentence cosine that counts as "lines up"
     unrelated_sentence: float = 0.35  # below this two sentences have nothing in common
     # Lone sentences: compared when their cosine or their rare-word similarity reaches this.
@@ -121,9 +158,7 @@ class Rules:
     sentence_fact_rare_words: float = 0.10
 
     def evidence_logit(self, e: Evidence) -> float:
-        features = (e.cosine, e.margin, e.coverage, e.rare_words, min(e.shared_numbers, 3) / 3)
-        weighted = zip(self.evidence_weights, features, strict=True)
-        return self.evidence_bias + sum(w * x for w, x in weighted)
+        return self.model.logit(e.features())
 
     def is_sentence_paraphrase(self, e: Evidence) -> bool:
         if e.cosine >= self.sentence_paraphrase and e.margin >= self.sentence_margin:
@@ -136,12 +171,7 @@ class Rules:
         )
 
     def is_paraphrase(self, e: Evidence) -> bool:
-        clear = (
-            e.cosine >= self.meaning_cosine
-            and e.coverage >= self.meaning_coverage
-            and e.margin >= 0
-        )
-        return clear or self.evidence_logit(e) >= 0
+        return self.evidence_logit(e) >= 0
 
 
 class EvidenceTable:
@@ -156,13 +186,32 @@ class EvidenceTable:
         self._numbers = [number_counts(p.text) for p in passages]
 
     def of(self, i: int, j: int) -> Evidence:
+        cover_a, cover_b = _coverages(self.passages[i], self.passages[j])
         return Evidence(
             cosine=float(self.cosine[i, j]),
             margin=float(self.cosine[i, j] - max(self._runner_up[i, j], self._runner_up[j, i])),
-            coverage=_coverage(self.passages[i], self.passages[j]),
+            coverage=(cover_a + cover_b) / 2,
             rare_words=float(self.rare_words[i, j]),
             shared_numbers=sum((self._numbers[i] & self._numbers[j]).values()),
+            coverage_best=max(cover_a, cover_b),
+            specifics=self._specifics.overlap(i, j) if self.measure_all else 0.0,
+            mutual=_mutual(self.cosine, self._nearest, i, j) if self.measure_all else 0.0,
         )
+
+    # The shipped model does not weigh specifics or mutual (they did not help held out), so
+    # they cost nothing unless benchmarks/tune_rules.py asks for every feature.
+    measure_all = False
+
+    # Computed on first use, so a table built only for cosines pays nothing for them.
+    @cached_property
+    def _specifics(self) -> Specifics:
+        return Specifics([p.text for p in self.passages])
+
+    @cached_property
+    def _nearest(self) -> np.ndarray:
+        masked = self.cosine.copy()
+        np.fill_diagonal(masked, -np.inf)
+        return np.asarray(masked.argmax(axis=1))
 
 
 def find_pairs(passages: Sequence[Passage], rules: Rules) -> tuple[list[Pair], list[SentencePair]]:
@@ -219,14 +268,21 @@ def _runner_up(cosine: np.ndarray) -> np.ndarray:
     return np.maximum(level, 0.0)
 
 
-def _coverage(a: Passage, b: Passage) -> float:
+def _coverages(a: Passage, b: Passage) -> tuple[float, float]:
     """Length-weighted share of each paragraph's sentences that have a close counterpart."""
     sims = a.sentence_vectors @ b.sentence_vectors.T
     weights_a = np.array([len(s) for s in a.sentences], dtype=np.float32)
     weights_b = np.array([len(s) for s in b.sentences], dtype=np.float32)
     cover_a = float(np.average(sims.max(axis=1), weights=weights_a))
     cover_b = float(np.average(sims.max(axis=0), weights=weights_b))
-    return (cover_a + cover_b) / 2
+    return cover_a, cover_b
+
+
+def _mutual(cosine: np.ndarray, nearest: np.ndarray, i: int, j: int) -> float:
+    """1 when i and j are each other's nearest passage, 0.5 when one of them is, else 0."""
+    if len(cosine) < 3:
+        return 1.0
+    return (float(nearest[i] == j) + float(nearest[j] == i)) / 2
 
 
 def _one_sentence_in_common(a: Passage, b: Passage, rules: Rules) -> bool:

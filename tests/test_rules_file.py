@@ -1,0 +1,37 @@
+"""The fitted decision ships as data: it loads, and names only features the engine computes."""
+
+from __future__ import annotations
+
+import pytest
+
+from benchmarks import tune_rules
+from bot.core.fitted import EvidenceModel, model_from_json, read_rules_file
+from bot.core.pairs import FEATURES, Evidence, Rules
+
+
+def test_the_shipped_rules_file_loads_with_the_fitting_codes_features():
+    data = read_rules_file()
+    model = Rules().model
+    assert model.features == tune_rules.MODEL_FEATURES
+    assert set(model.features) <= set(FEATURES)
+    assert set(Evidence(0.5, 0.0, 0.5, 0.0, 0).features()) == set(FEATURES)
+    # It says what it was fitted on and how well that held out, for whoever reads it next.
+    assert {"date", "encoder", "fitted_on", "held_out"} <= data.keys()
+    assert data["held_out"]["newsroom"]["pairs"] == 60
+
+
+def test_a_rules_file_naming_an_unknown_feature_is_refused():
+    with pytest.raises(ValueError, match="features the engine lacks"):
+        model_from_json({"features": ["cosine", "vibes"], "weights": [1, 2], "bias": 0}, FEATURES)
+
+
+def test_the_model_decides_by_its_weights():
+    model = EvidenceModel(("cosine",), (10.0,), -8.0)
+    rules = Rules(model=model)
+    assert rules.is_paraphrase(Evidence(0.9, 0.0, 0.0, 0.0, 0))
+    assert not rules.is_paraphrase(Evidence(0.7, 0.0, 0.0, 0.0, 0))
+
+
+def test_the_shipped_model_weighs_only_features_the_engine_measures_by_default():
+    # specifics and mutual are computed only when EvidenceTable.measure_all is set (fitting).
+    assert not {"specifics", "mutual"} & set(Rules().model.features)
