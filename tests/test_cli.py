@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from bot import cli
+from tests.conftest import shared_path
 from tests.fakes import HashingEncoder
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -130,3 +131,26 @@ def test_console_script_on_the_example_with_the_real_model():
         (3, 7): "paraphrase",
         (4, 9): "near_verbatim",
     }
+
+
+def seed_three_times() -> str:
+    seed = shared_path("seeds", "putin-trump-talks.txt").read_text().strip("\n")
+    return "\n".join([seed] * 3) + "\n"
+
+
+def test_a_seed_pasted_three_times_gives_one_group_per_restated_paragraph(
+    tmp_path, capsys, real_encoder
+):
+    """Exact copies count once as neighbours, so the three paraphrases are still found and
+    each connects its six paragraphs; the rest are groups of three exact repeats."""
+    path = tmp_path / "three.txt"
+    path.write_text(seed_three_times())
+    code = cli.main([str(path), "--json"], encoder_factory=lambda: real_encoder)
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    groups = [[p["paragraph"] for p in g["paragraphs"]] for g in json.loads(out)["groups"]]
+    six = [g for g in groups if len(g) == 6]
+    assert six == [[0, 1, 13, 14, 26, 27], [4, 5, 17, 18, 30, 31], [10, 11, 23, 24, 36, 37]]
+    rest = sorted(p for g in groups if len(g) != 6 for p in g)
+    assert all(len(g) in (3, 6) for g in groups)
+    assert rest == sorted({*range(39)} - {p for g in six for p in g})

@@ -151,8 +151,18 @@ class EvidenceTable:
         self.passages = passages
         vectors = np.stack([p.vector for p in passages])
         self.cosine = vectors @ vectors.T
-        self._runner_up = _runner_up(self.cosine)
-        self.rare_words = rare_word_similarity([p.text for p in passages])
+        # Exact copies count once: a paragraph pasted again would otherwise be every
+        # paragraph's closest "third" neighbour (no margin left for a real paraphrase) and
+        # make the words it shares with that paraphrase look common to the article.
+        distinct: dict[str, int] = {}
+        unique = [distinct.setdefault(normalize(p.text), len(distinct)) for p in passages]
+        firsts: list[int] = []  # the first passage of each distinct text
+        for k, u in enumerate(unique):
+            if u == len(firsts):
+                firsts.append(k)
+        spread = np.ix_(unique, unique)  # distinct-text matrix -> one row per passage
+        self._runner_up = _runner_up(self.cosine[np.ix_(firsts, firsts)])[spread]
+        self.rare_words = rare_word_similarity([passages[k].text for k in firsts])[spread]
         self._numbers = [number_counts(p.text) for p in passages]
 
     def of(self, i: int, j: int) -> Evidence:
