@@ -101,7 +101,9 @@ def window(segments: Sequence[Segment], limit: int) -> tuple[Segment, ...]:
         first += len(segment.text)
     else:
         first = 0
-    start = 0 if first < limit // 2 else _word_start(segments, first - limit // 3)
+    # Some context before the first difference, and as much after it as the limit allows.
+    start = 0 if first < limit // 2 else min(first - limit // 3, total - limit)
+    start = _word_start(segments, start)
     end = _word_end(segments, start + limit)
     cut = _slice(segments, start, end)
     if start > 0:
