@@ -156,6 +156,7 @@ class EvidenceTable:
         # make the words it shares with that paraphrase look common to the article.
         distinct: dict[str, int] = {}
         unique = [distinct.setdefault(normalize(p.text), len(distinct)) for p in passages]
+        self.text_ids = unique  # equal ids: exact copies (normalised once, not once per pair)
         firsts: list[int] = []  # the first passage of each distinct text
         for k, u in enumerate(unique):
             if u == len(firsts):
@@ -193,7 +194,7 @@ def judge(
     a: Passage, b: Passage, table: EvidenceTable, i: int, j: int, rules: Rules
 ) -> Pair | None:
     """The one decision "do passages i and j of `table` repeat each other, and how"."""
-    if normalize(a.text) == normalize(b.text):
+    if table.text_ids[i] == table.text_ids[j]:
         return Pair(a.ref, b.ref, "exact", 1.0, _align(a, b, rules))
     if table.cosine[i, j] < rules.candidate_cosine:
         return None

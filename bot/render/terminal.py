@@ -51,7 +51,7 @@ class Options:
 
 def render_text(
     report: Report,
-    width: int = 80,
+    width: int = 100,
     *,
     color: bool = False,
     full: bool = False,
@@ -71,8 +71,6 @@ class _Renderer:
     def render(self) -> str:
         report = self.report
         lines = [*self._header(), ""]
-        if not report.pairs and not report.sentence_pairs:
-            lines += ["No repeated passages found.", ""]
         shown = self._capped(report.groups)
         for number, group in enumerate(shown, 1):
             lines += self._group(number, group)
@@ -103,7 +101,7 @@ class _Renderer:
         decide = sum(1 for g in groups if g.conflicting)
         sentences = len(self.report.sentence_pairs)
         if not groups and not sentences:
-            return "Nothing is said twice."
+            return "No repeated passages found."
         parts = [f"{_count(len(groups), 'group')} of paragraphs that say the same thing"]
         if groups:
             parts[0] += f": cut {_count(cut, 'paragraph')}"
@@ -124,9 +122,13 @@ class _Renderer:
         head = f" {symbol} ".join(shown)
         if len(shown) < len(labels):
             head += f" ({len(labels)} paragraphs)"
-        kinds = "; ".join(KIND_PLAIN[k] for k in group.kinds)
+        # Words first; the technical name and the score are for those who want them.
         if len(group.pairs) == 1 and group.kinds != ("exact",):
-            kinds += f" (similarity {group.pairs[0].score:.2f})"
+            [kind] = group.kinds
+            score = group.pairs[0].score
+            kinds = f"{KIND_PLAIN[kind]} ({KIND_WORDS[kind]}, similarity {score:.2f})"
+        else:
+            kinds = "; ".join(f"{KIND_PLAIN[k]} ({KIND_WORDS[k]})" for k in group.kinds)
         lines = self._wrap(f"{head}  {kinds}", f"{number:>2}. ", _INDENT)
         lines += self._wrap(self._action(group), _INDENT, _INDENT)
         lines += self._members(group)
@@ -249,12 +251,12 @@ class _Renderer:
             where = f"from {printable(story.title)!r}, " if story.title else ""
             label, old = self._label(seen.paragraph), f"old ¶{seen.story_paragraph + 1}"
             head = f"{label} ↔ {old}  {KIND_PLAIN[seen.kind]} ({KIND_WORDS[seen.kind]}"
-            head += f", similarity {seen.score:.2f})"
+            head += ")" if seen.kind == "exact" else f", similarity {seen.score:.2f})"
             if seen.conflicts:
                 head += f"  {CONFLICT} " + ", ".join(f"{c.a} → {c.b}" for c in seen.conflicts)
             lines += self._wrap(head, f"{number:>2}. ", _INDENT)
-            # A link cut in two cannot be clicked: wrap() breaks between words only.
-            lines += self._wrap(f"{where}checked {when}: {story.source}", _INDENT, "      ")
+            about = printable(f"{where}checked {when}: {story.source}")
+            lines += wrap(about, self.width, _INDENT, "      ", cut_long=False)
             lines += self._passage(label, (Segment(self._paragraph(seen.paragraph), "same"),))
             lines += self._passage(old, (Segment(seen.story_text, "same"),))
             lines.append("")

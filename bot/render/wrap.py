@@ -32,12 +32,15 @@ def visible_width(text: str) -> int:
     return width
 
 
-def wrap(text: str, width: int, first: str = "", rest: str | None = None) -> list[str]:
+def wrap(
+    text: str, width: int, first: str = "", rest: str | None = None, *, cut_long: bool = True
+) -> list[str]:
     """``text`` in lines of at most ``width`` columns, broken between words.
 
     ``first`` and ``rest`` indent the first and the following lines. A word wider than a
-    whole line is cut (nothing else is). Colour codes open on one line are closed at its end
-    and opened again on the next, so the indentation is never coloured.
+    whole line is cut (nothing else is) unless ``cut_long`` is false (a link cut in two
+    cannot be clicked: it gets a line of its own). Colour codes open on one line are closed
+    at its end and opened again on the next, so the indentation is never coloured.
     """
     rest = first if rest is None else rest
     lines: list[str] = []
@@ -52,7 +55,7 @@ def wrap(text: str, width: int, first: str = "", rest: str | None = None) -> lis
             lines.append(line)
             line, used, empty = rest, visible_width(rest), True
         room = width - used - (0 if empty else 1)
-        while size > room and not _SGR.search(word) and room > 0 and empty:
+        while cut_long and size > room and not _SGR.search(word) and room > 0 and empty:
             lines.append(line + word[:room])  # only a word longer than a line is cut
             word, size = word[room:], size - room
             line, used = rest, visible_width(rest)
