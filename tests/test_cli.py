@@ -229,3 +229,46 @@ def test_a_seed_pasted_three_times_gives_one_group_per_restated_paragraph(
     rest = sorted(p for g in groups if len(g) != 6 for p in g)
     assert all(len(g) in (3, 6) for g in groups)
     assert rest == sorted({*range(39)} - {p for g in six for p in g})
+
+
+def check_json(path: Path, capsys, encoder) -> dict:
+    code = cli.main([str(path), "--json"], encoder_factory=lambda: encoder)
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    return json.loads(out)
+
+
+def clean(path: Path, capsys, encoder) -> str:
+    code = cli.main([str(path), "--clean"], encoder_factory=lambda: encoder)
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    return out
+
+
+def test_the_cleaned_seed_checks_clean(tmp_path, capsys, real_encoder):
+    seed = shared_path("seeds", "putin-trump-talks.txt")
+    cleaned = tmp_path / "cleaned.txt"
+    cleaned.write_text(clean(seed, capsys, real_encoder))
+
+    report = check_json(cleaned, capsys, real_encoder)
+
+    paragraphs = report["documents"][0]["paragraphs"]
+    lines = seed.read_text().strip().split("\n")
+    assert paragraphs == [line for k, line in enumerate(lines) if k not in (1, 5, 11)]
+    assert report["pairs"] == [] and report["sentence_pairs"] == [] and report["groups"] == []
+
+
+def test_clean_cuts_the_copies_and_keeps_both_sides_of_a_conflict(tmp_path, capsys, real_encoder):
+    paragraphs = EXAMPLE.read_text().strip().split("\n\n")
+    path = tmp_path / "story.txt"
+    path.write_text("\n\n".join([*paragraphs, paragraphs[6]]) + "\n")  # ¶12: an exact copy of ¶7
+    report = check_json(path, capsys, real_encoder)
+    kinds = {(p["a"]["paragraph"], p["b"]["paragraph"]): p["kind"] for p in report["pairs"]}
+    assert kinds[(6, 11)] == "exact" and kinds[(4, 9)] == "near_verbatim"
+    assert kinds[(2, 5)] == "conflicting"
+
+    kept = clean(path, capsys, real_encoder).rstrip("\n").split("\n\n")
+
+    assert paragraphs[2] in kept and paragraphs[5] in kept  # the editor decides: 11 or 15
+    assert kept.count(paragraphs[6]) == 1 and paragraphs[9] not in kept  # the copies go
+    assert paragraphs[4] in kept

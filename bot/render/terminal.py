@@ -143,9 +143,16 @@ class _Renderer:
             disputed = sorted(
                 {ref for p in group.pairs if p.kind == "conflicting" for ref in (p.a, p.b)}
             )
+            values = ", ".join(
+                dict.fromkeys(
+                    f"{c.a} → {c.b}" for p in group.pairs if p.kind == "conflicting"
+                    for c in p.conflicts
+                )
+            )
+            none = "neither is cut" if len(disputed) == 2 else "none of them is cut"
             parts.append(
                 f"{CONFLICT} {labels_list([self._label(r) for r in disputed])} disagree on the "
-                "facts: decide which is right; none of them is cut."
+                f"facts ({values}): decide which is right; {none}."
             )
         return " ".join(parts)
 
@@ -181,6 +188,7 @@ class _Renderer:
             pair.score,
             pair.conflicts if pair.b == ref else tuple(Conflict(c.b, c.a) for c in pair.conflicts),
             show_first=other != group.keep and pair.kind == "conflicting",
+            terse=len(group.pairs) == 1,  # the heading already says how the two relate
         )
 
     def _relation(
@@ -192,11 +200,20 @@ class _Renderer:
         conflicts: Sequence[Conflict],
         *,
         show_first: bool,
+        terse: bool = False,
     ) -> list[str]:
-        """How ``second`` repeats ``first``: once for a copy, its changes marked otherwise."""
+        """How ``second`` repeats ``first``: once for a copy, its changes marked otherwise.
+
+        ``terse``: the passage only, its differences marked, without saying the relation."""
         (label_a, text_a), (label_b, text_b) = first, second
         if kind == "exact":
             return self._wrap(f"same wording as {label_a}", _column(label_b), _hang(label_b))
+        if terse:
+            if kind == "near_verbatim":
+                return self._passage(label_b, word_diff(text_a, text_b))
+            if kind == "conflicting":
+                return self._passage(label_b, mark_values(text_b, [c.b for c in conflicts]))
+            return self._passage(label_b, (Segment(text_b, "same"),))
         if kind == "near_verbatim":
             about = f"{label_a} with a few words changed (similarity {score:.2f}):"
             lines = self._wrap(about, _column(label_b), _hang(label_b))
@@ -295,7 +312,7 @@ class _Renderer:
         rest = first if rest is None else rest
         if not self.options.full:
             # About three lines: enough to recognise the passage, with its first difference.
-            segments = window(segments, 3 * (self.width - len(rest)) - 4)
+            segments = window(segments, 3 * (self.width - len(rest)) * 9 // 10)
         return wrap(self._styled(segments), self.width, first, rest)
 
     def _styled(self, segments: Iterable[Segment]) -> str:
