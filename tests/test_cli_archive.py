@@ -59,7 +59,7 @@ def test_check_with_an_archive_reports_what_was_seen_before(tmp_path, stories, c
 
     code, out, _ = run(capsys, "--archive", archive, str(tuesday))  # a re-check: not itself
     assert code == 0
-    assert "Seen before" in out and "¶2 ↔ old ¶2  exact repeat" in out
+    assert "Seen before" in out and "¶2 ↔ old ¶2  same wording (exact repeat)" in out
     assert monday.resolve().as_uri() in out and out.count("old ¶") == 2
 
 

@@ -103,7 +103,7 @@ def test_an_exact_copy_is_seen_before_with_its_link_and_date(open_store: OpenSto
     assert seen.story.checked_at == datetime(2026, 11, 24, 10, tzinfo=UTC)
     assert seen.story_text.startswith("Police closed the Harwick bypass")
     text = render_text(report)
-    assert "Seen before" in text and "¶2 ↔ old ¶2  exact repeat  1.00" in text
+    assert "Seen before" in text and "¶2 ↔ old ¶2  same wording (exact repeat)" in text
     assert f"from 'Fire', checked 2026-11-24 10:00 UTC: {YESTERDAY_URL}" in text
 
 
@@ -117,7 +117,7 @@ def test_the_same_claim_with_other_numbers_is_a_conflict(open_store: OpenStore):
     conflict = next(s for s in report.seen_before or () if s.kind == "conflicting")
     assert [(c.a, c.b) for c in conflict.conflicts] == [("11", "15")]  # then -> now
     assert report_to_dict(report)["seen_before"][1]["conflicts"] == [{"before": "11", "now": "15"}]
-    assert "conflicting facts  0.96  differs: 11 → 15" in render_text(report)
+    assert "(conflicting facts, similarity 0.96)  ≠ 11 → 15" in render_text(report, 100)
 
 
 def test_nothing_crosses_workspaces(open_store: OpenStore):

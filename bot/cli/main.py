@@ -8,11 +8,13 @@ import os
 import shutil
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from bot.cli.archive import archive_main, closing_archive
 from bot.cli.inputs import input_link, read_document
-from bot.cli.running import EncoderFactory, encoder, progress, run
+from bot.cli.running import EXIT_BAD_INPUT, EncoderFactory, encoder, progress, run
 from bot.core.analyze import Analyzer, Limits
+from bot.render.terminal import MAX_ENTRIES
 from bot.settings import Settings
 
 
@@ -30,6 +32,29 @@ def build_parser() -> argparse.ArgumentParser:
         help="a text file, an http(s) URL, or - for standard input (one or two)",
     )
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    parser.add_argument(
+        "--clean",
+        action="store_true",
+        help="print the article with the suggested cuts applied instead of the report "
+        "(paragraphs separated by blank lines; two articles separated by a line ---); "
+        "not with --json, and the archive is neither consulted nor added to",
+    )
+    parser.add_argument(
+        "--full", action="store_true", help="show whole passages, not a few lines of each"
+    )
+    parser.add_argument(
+        "--all",
+        action="store_true",
+        dest="show_all",
+        help=f"show every group and every paragraph in it (default: the first {MAX_ENTRIES})",
+    )
+    parser.add_argument(
+        "--color",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="mark differences with colour (default: when standard output is a terminal and "
+        "NO_COLOR is not set); without it, [-removed-] {+added+} «conflicting»",
+    )
     parser.add_argument(
         "--archive",
         metavar="PATH",
@@ -53,12 +78,32 @@ def main(
     args = parser.parse_args(argv)
     if len(args.inputs) > 2:
         parser.error("give one INPUT, or two to compare")
+    if args.clean and args.json:
+        print("checkdupes: --clean prints the article as text: drop --json.", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    style = TextStyle(
+        width=_width(), color=_colour(args.color), full=args.full, show_all=args.show_all
+    )
     return run(
         lambda: check(
-            args.inputs, json_output=args.json, archive_at=args.archive,
+            args.inputs,
+            json_output=args.json,
+            archive_at=None if args.clean else args.archive,
             encoder_factory=encoder_factory,
+            clean=args.clean,
+            style=style,
         )
     )
+
+
+@dataclass(frozen=True)
+class TextStyle:
+    """How the terminal report is laid out (bot.render.terminal.render_text's options)."""
+
+    width: int = 80
+    color: bool = False
+    full: bool = False
+    show_all: bool = False
 
 
 def check(
@@ -67,12 +112,18 @@ def check(
     json_output: bool,
     archive_at: str | None,
     encoder_factory: EncoderFactory | None = None,
+    clean: bool = False,
+    style: TextStyle | None = None,
 ) -> str:
-    """The report on one or two INPUTs, as text or JSON; with an archive, also seen before."""
+    """The report on one or two INPUTs, as text or JSON; with an archive, also seen before.
+
+    ``clean``: the articles with the suggested cuts applied instead (no archive)."""
     settings = Settings.from_env(os.environ, slack=False)
     limits = Limits(max_chars=settings.max_chars)
     documents = [read_document(source, settings, limits) for source in inputs]
     location = archive_at or settings.archive.database_url or settings.archive.path or None
+    if clean:
+        location = None
     with closing_archive(location, settings) as archive:
         with progress(sys.stderr, "loading the model"):
             analyzer = Analyzer(encoder(settings, encoder_factory), limits=limits)
@@ -85,13 +136,37 @@ def check(
 
                 links = [input_link(s, d) for s, d in zip(inputs, documents, strict=True)]
                 report = check_with_archive(analyzer, documents, archive, links=links)
+    if clean:
+        from bot.render.clean import cleaned_documents
+
+        # The line that makes one paste two articles (bot.core.sources) separates them here.
+        return "\n---\n\n".join(cleaned_documents(report))
     if json_output:
         from bot.render.json_report import report_to_json
 
         return report_to_json(report) + "\n"
     from bot.render.terminal import render_text
 
-    return render_text(report, width=min(shutil.get_terminal_size().columns, 110))
+    style = style or TextStyle()
+    return render_text(
+        report, style.width, color=style.color, full=style.full, show_all=style.show_all
+    )
+
+
+def _width() -> int:
+    # Not a terminal: 80 columns (get_terminal_size's fallback, or $COLUMNS). Wider than 110
+    # is hard to read, so lines stop there.
+    return min(shutil.get_terminal_size((80, 24)).columns, 110)
+
+
+def _colour(asked: bool | None) -> bool:
+    """--color/--no-color when given; else colour on a terminal unless NO_COLOR is set
+    (https://no-color.org) or the terminal is dumb."""
+    if asked is not None:
+        return asked
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    return sys.stdout.isatty()
 
 
 def _quiet_logging() -> None:

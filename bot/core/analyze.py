@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -30,13 +29,15 @@ class Report:
     documents: tuple[Document, ...]
     pairs: tuple[Pair, ...]
     sentence_pairs: tuple[SentencePair, ...]
-    summary: tuple[str, ...]
+    summary: tuple[str, ...]  # the first document's summary (the contract's 2-3 sentences)
     timings_ms: Mapping[str, float] = field(default_factory=dict)
     # The pairs' paragraphs gathered into groups that say the same thing (core.groups).
     groups: tuple[Group, ...] = ()
     # Paragraphs that repeat stories checked earlier; None when no archive was consulted
     # (so the JSON keeps its keys), () when one was and nothing repeats.
     seen_before: tuple[SeenBefore, ...] | None = None
+    # One summary per document, in document order; summary is summaries[0].
+    summaries: tuple[tuple[str, ...], ...] = ()
 
 
 class Analyzer:
@@ -87,13 +88,17 @@ class Analyzer:
         pairs, sentence_pairs = find_pairs(passages, self.rules)
         mined = time.perf_counter()
 
-        summary = self._summary(passages, pairs, sentence_pairs)
+        summaries = tuple(
+            tuple(self._summary([p for p in passages if p.ref.doc == d], pairs, sentence_pairs))
+            for d in range(len(documents))
+        )
         done = time.perf_counter()
         return Report(
             documents=tuple(documents),
             pairs=tuple(pairs),
             sentence_pairs=tuple(sentence_pairs),
-            summary=tuple(summary),
+            summary=summaries[0] if summaries else (),
+            summaries=summaries,
             groups=group_pairs(pairs),
             timings_ms={
                 "embed": ms(embedded - started),
@@ -128,32 +133,34 @@ class Analyzer:
         pairs: Sequence[Pair],
         sentence_pairs: Sequence[SentencePair],
     ) -> list[str]:
+        """The summary of ``passages`` (one document's): each article is summarised on its own,
+        so two compared articles never get one summary that mixes their sentences."""
         index: dict[tuple[int, int, int], int] = {}
         texts: list[str] = []
-        positions: list[int] = []  # rank of the sentence in its own document
-        per_doc: Counter[int] = Counter()
         for passage in passages:
             for k, text in enumerate(passage.sentences):
                 index[(passage.ref.doc, passage.ref.paragraph, k)] = len(texts)
-                positions.append(per_doc[passage.ref.doc])
-                per_doc[passage.ref.doc] += 1
                 texts.append(text)
-        duplicates = {
-            frozenset((index[(p.a.doc, p.a.paragraph, s.a)], index[(p.b.doc, p.b.paragraph, s.b)]))
+        if not texts:
+            return []
+        known = [
+            ((p.a.doc, p.a.paragraph, s.a), (p.b.doc, p.b.paragraph, s.b))
             for p in pairs
             for s in p.sentences
-        } | {
-            frozenset(
-                (
-                    index[(p.a.doc, p.a.paragraph, p.a.sentence)],
-                    index[(p.b.doc, p.b.paragraph, p.b.sentence)],
-                )
-            )
+        ] + [
+            ((p.a.doc, p.a.paragraph, p.a.sentence), (p.b.doc, p.b.paragraph, p.b.sentence))
             for p in sentence_pairs
+        ]
+        # Only pairs inside these passages matter; a pair across documents has a side elsewhere.
+        duplicates = {
+            frozenset((index[a], index[b])) for a, b in known if a in index and b in index
         }
         vectors = np.concatenate([p.sentence_vectors for p in passages])
         chosen = summarize(
-            texts, vectors, positions, duplicates=duplicates, rules=self.summary_rules
+            texts,
+            vectors,
+            list(range(len(texts))),  # the passages are one document's, in reading order
+            duplicates=duplicates,
+            rules=self.summary_rules,
         )
         return [texts[i] for i in chosen]
-

@@ -181,8 +181,19 @@ class EvidenceTable:
         self.passages = passages
         vectors = np.stack([p.vector for p in passages])
         self.cosine = vectors @ vectors.T
-        self._runner_up = _runner_up(self.cosine)
-        self.rare_words = rare_word_similarity([p.text for p in passages])
+        # Exact copies count once: a paragraph pasted again would otherwise be every
+        # paragraph's closest "third" neighbour (no margin left for a real paraphrase) and
+        # make the words it shares with that paraphrase look common to the article.
+        distinct: dict[str, int] = {}
+        unique = [distinct.setdefault(normalize(p.text), len(distinct)) for p in passages]
+        self.text_ids = unique  # equal ids: exact copies (normalised once, not once per pair)
+        firsts: list[int] = []  # the first passage of each distinct text
+        for k, u in enumerate(unique):
+            if u == len(firsts):
+                firsts.append(k)
+        spread = np.ix_(unique, unique)  # distinct-text matrix -> one row per passage
+        self._runner_up = _runner_up(self.cosine[np.ix_(firsts, firsts)])[spread]
+        self.rare_words = rare_word_similarity([passages[k].text for k in firsts])[spread]
         self._numbers = [number_counts(p.text) for p in passages]
 
     def of(self, i: int, j: int) -> Evidence:
@@ -232,7 +243,7 @@ def judge(
     a: Passage, b: Passage, table: EvidenceTable, i: int, j: int, rules: Rules
 ) -> Pair | None:
     """The one decision "do passages i and j of `table` repeat each other, and how"."""
-    if normalize(a.text) == normalize(b.text):
+    if table.text_ids[i] == table.text_ids[j]:
         return Pair(a.ref, b.ref, "exact", 1.0, _align(a, b, rules))
     if table.cosine[i, j] < rules.candidate_cosine:
         return None

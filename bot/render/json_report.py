@@ -49,6 +49,7 @@ def report_to_dict(report: Report) -> dict[str, Any]:
             for g in report.groups
         ],
         "summary": list(report.summary),
+        "summaries": [list(summary) for summary in report.summaries],
         "timings_ms": dict(report.timings_ms),
     }
     if report.seen_before is not None:  # only when an archive was consulted
