@@ -381,7 +381,7 @@ def _excerpt(text: str, spans: Sequence[tuple[int, int]], mark: str,
         before = min(before, max(len(text) - limit, 0))
         start = text.rfind(" ", 0, before) + 1
     end = len(text)
-    if end - start > limit:
+    if end - start > limit + 30:  # a few characters over beats cutting the last words
         end = text.rfind(" ", start, start + limit)
         end = start + limit if end <= start else end
     pieces, at = [], start

@@ -73,6 +73,7 @@ class SlackHarness:
         self.url = f"http://127.0.0.1:{server.port}"
         self._http = httpx.Client(timeout=10)
         self._signer = SignatureVerifier(SECRET)
+        self.team = TEAM_ID  # the workspace requests come from unless they say otherwise
 
     def close(self) -> None:
         self._http.close()
@@ -108,8 +109,9 @@ class SlackHarness:
 
     def event(
         self, event: dict[str, Any], *, event_id: str | None = None, retry_num: int | None = None,
-        team: str = TEAM_ID, **options: Any,
+        team: str | None = None, **options: Any,
     ) -> Response:
+        team = team or self.team
         envelope = {
             "token": "legacy-verification-token",
             "team_id": team,
@@ -178,11 +180,12 @@ class SlackHarness:
 
     def block_action(
         self, message: Call, button: dict[str, Any], *, user: str = USER,
-        channel: str = CHANNEL, team: str = TEAM_ID,
+        channel: str = CHANNEL, team: str | None = None,
     ) -> Response:
         """A button press on a message the bot posted, as Slack sends it: a signed form post
         whose ``payload`` is the block_actions JSON (with the message and its blocks)."""
         ts = str(message.body.get("ts") or self.fake.posted_ts(message))
+        team = team or self.team
         payload = {
             "type": "block_actions", "token": "legacy-verification-token",
             "api_app_id": "A0APP", "trigger_id": new_id("trigger."),
