@@ -351,28 +351,31 @@ def _is_database_error(error: Exception) -> bool:
     return module.startswith("psycopg")
 
 
+def feedback_location(*, path: str = "", database_url: str = "", archive_path: str = "") -> str:
+    """Where the store is: ``path`` (CHECKDUPES_FEEDBACK) when given, else the archive's
+    database (a postgresql:// URL, or its SQLite file), else DEFAULT_PATH."""
+    return path or database_url or archive_path or DEFAULT_PATH
+
+
 def open_feedback(
     *, path: str = "", database_url: str = "", archive_path: str = "",
     clock: Callable[[], float] = time.time,
 ) -> FeedbackStore:
-    """The store: ``path`` (CHECKDUPES_FEEDBACK) when given, else the archive's database
-    (PostgreSQL, or its SQLite file), else DEFAULT_PATH in the working directory."""
-    if not path and database_url:
-        if not database_url.startswith(_POSTGRES_SCHEMES):
-            raise ArchiveError("DATABASE_URL must be a postgresql:// URL")
+    """The store at feedback_location(...), its tables made if missing."""
+    location = feedback_location(path=path, database_url=database_url, archive_path=archive_path)
+    if location.startswith(_POSTGRES_SCHEMES):
         try:
             import psycopg
         except ImportError:
             raise ArchiveError(
                 "feedback in PostgreSQL needs psycopg: pip install 'checkdupes[postgres]'"
             ) from None
-        return FeedbackStore(lambda: psycopg.connect(database_url), placeholder="%s",
+        return FeedbackStore(lambda: psycopg.connect(location), placeholder="%s",
                              where="in PostgreSQL", clock=clock)
-    file = path or archive_path or DEFAULT_PATH
 
     def connect() -> sqlite3.Connection:
-        db = sqlite3.connect(file, check_same_thread=False, timeout=30)
+        db = sqlite3.connect(location, check_same_thread=False, timeout=30)
         db.execute("PRAGMA journal_mode = WAL")  # the archive's readers and ours never block
         return db
 
-    return FeedbackStore(connect, where=file, clock=clock)
+    return FeedbackStore(connect, where=location, clock=clock)
