@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from functools import partial
 
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
@@ -146,12 +147,13 @@ class Checker:
                              ts=request.message_ts, event_id=request.event_id))
             outcome.result = "error"
             messages, reaction = [failure_message()], FAILED
-        posted = self._replies.finish(
+        remember = None
+        if report is not None and request.thread_ts is not None:
+            remember = partial(self._remember, report, report_id, request)
+        self._replies.finish(
             request, react_ts, messages, reaction, outcome,
-            replacing=replaced.messages if replaced else (),
+            replacing=replaced.messages if replaced else (), on_posted=remember,
         )
-        if report is not None and posted and request.thread_ts is not None:
-            self._remember(report, report_id, request, posted)
         self._replies.log(request, outcome)
 
     def _replaced(self, request: CheckRequest) -> ReportRecord | None:

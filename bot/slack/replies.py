@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from slack_sdk import WebClient
@@ -58,13 +58,15 @@ class Replier:
         outcome: Outcome,
         *,
         replacing: Sequence[str] = (),
+        on_posted: Callable[[list[str]], None] | None = None,
     ) -> list[str]:
         """Post ``messages`` for ``request``, then swap its 👀 for ``reaction``; never raises.
 
         ``replacing``: the ts of an earlier report's messages, updated in place (chat.update)
         instead of posting new ones; a longer report posts the rest, a shorter one deletes
         the surplus. Returns the ts of the thread messages now holding ``messages`` (none
-        for an ephemeral answer or a failure).
+        for an ephemeral answer or a failure). ``on_posted`` gets them before the ✅: once the
+        user sees it, what the report's buttons need must be kept already.
         """
         posted: list[str] = []
         try:
@@ -78,6 +80,8 @@ class Replier:
         except Exception:
             reaction = FAILED
             log.exception(kv(event="reply_failed", entry=request.entry, channel=request.channel))
+        if posted and on_posted is not None:
+            on_posted(posted)
         self.unreact(request.channel, react_ts, WORKING)
         self.react(request.channel, react_ts, reaction)
         return posted
