@@ -115,10 +115,36 @@ class ReportActions:
         request = CheckRequest.from_payload(record.request)
         self._service.submit(replace(
             request, entry="recheck", replaces=record.id, event_id=None,
+            content=self._current(request) or request.content,
             dedupe_keys=delivery_keys(trigger_id=body.get("trigger_id")),
             response_url=body.get("response_url") or request.response_url,
             ack_ms=ack_ms, received=received or time.perf_counter(), queued_at=None,
         ))
+
+    def _current(self, request: CheckRequest) -> Content | None:
+        """The checked message as it is now (it may have been edited since: edits in channels
+        are not delivered to the bot). None: a slash command's text, which is in no message,
+        or a message Slack will not give back (then the text checked before is used)."""
+        ts = request.message_ts
+        if request.entry not in ("mention", "dm", "shortcut") or ts is None:
+            return None
+        thread = request.thread_ts if request.thread_ts not in (None, ts) else None
+        try:
+            if thread is not None:  # a reply: find it in its thread
+                response = self._client.conversations_replies(
+                    channel=request.channel, ts=thread, limit=200)
+            else:
+                response = self._client.conversations_history(
+                    channel=request.channel, latest=ts, inclusive=True, limit=1)
+        except SlackApiError as error:
+            log.info(kv(event="reread_failed", channel=request.channel,
+                        error=error.response.get("error")))
+            return None
+        found = [m for m in response.get("messages") or [] if m.get("ts") == ts]
+        if not found:
+            return None
+        message = found[0]
+        return Content(message.get("text") or "", tuple(message.get("files") or ()))
 
     # -- an edited direct message -----------------------------------------------------------
 

@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from tests.slack.fake_slack import TEAM_ID, Call
+from tests.slack.fake_slack import BOT_USER_ID, TEAM_ID, Call
 from tests.slack.harness import (
     CHANNEL,
     DONE,
@@ -175,6 +175,21 @@ def test_check_again_updates_the_report_in_place(slack: SlackHarness) -> None:
     assert section_texts(updated.blocks)[0] == "🔄 Checked again."
     assert group_names(updated.blocks) == {"¶1 = ¶3", "¶4 = ¶5"}
     assert len(slack.replies(ts)) == 1  # nothing new posted in the thread
+
+
+def test_check_again_reads_the_message_as_it_is_now(slack: SlackHarness) -> None:
+    ts, report = _report(slack)
+    # Edited since in the channel (no event reaches the bot): the second repeat is gone.
+    edited = TWO_GROUPS.rsplit("\n\n", 1)[0] + "\n\nThe roads will be repaired next year."
+    slack.fake.set_thread(CHANNEL, ts, [{"type": "message", "ts": ts, "user": USER,
+                                         "text": f"<@{BOT_USER_ID}> {edited}"}])
+
+    _press(slack, report, "checkdupes_check_again")
+
+    updated = _updated(slack, slack.fake.posted_ts(report))
+    (history,) = slack.fake.calls("conversations.history")
+    assert (history.body["channel"], history.body["latest"]) == (CHANNEL, ts)
+    assert group_names(updated.blocks) == {"¶1 = ¶3"}
 
 
 def test_a_button_of_a_report_the_bot_no_longer_has_gets_a_short_answer(
