@@ -1,5 +1,11 @@
 """Report -> Slack messages (Block Kit with a plain-text fallback), and the bot's short replies.
 
+A report is something to act on: a one-line verdict ("3 repeats to cut, 1 conflicting fact
+to check"), one section per group of paragraphs that say the same thing ("¶1 = ¶14 = ¶27 ·
+same wording — cut ¶14, ¶27") with short passages whose differing words are marked, the
+kinds with their scores in small print, Seen before, the summary last, and buttons
+(bot.slack.listeners.actions answers them).
+
 Every message is ``{"text": fallback, "blocks": [...]}``. A long report is split across
 several messages so that each stays inside Slack's limits (50 blocks, 3000 characters per
 section text, 2000 per field, 40000 of message text): Slack rejects a message over them,
