@@ -80,6 +80,7 @@ def serve(settings: Settings) -> int:
     try:
         # Before the model loads: a wrong CHECKDUPES_ARCHIVE or DATABASE_URL stops at once.
         archive = settings.archive.open()
+        feedback = settings.open_feedback()  # the buttons' store, beside the archive
     except ArchiveError as error:
         print(f"checkdupes: {error}", file=sys.stderr)
         return 2
@@ -94,7 +95,7 @@ def serve(settings: Settings) -> int:
         analyzer = build_analyzer(settings)  # once, before the first request: ~5 s
     try:
         # Checks the token with auth.test.
-        bot = create_bot(settings, analyzer=analyzer, archive=archive)
+        bot = create_bot(settings, analyzer=analyzer, archive=archive, feedback=feedback)
     except BoltError as error:
         print(f"checkdupes: Slack refused the bot token ({error}); check SLACK_BOT_TOKEN.",
               file=sys.stderr)

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 from bot.archive import ENV_VARIABLES as ARCHIVE_ENV_VARIABLES
 from bot.archive import ArchiveError, ArchiveSettings
+from bot.archive.feedback import FeedbackStore, open_feedback
 from bot.core.encoders import DEFAULT_KIND as DEFAULT_ENCODER
 from bot.core.encoders import KINDS as ENCODER_KINDS
 from bot.core.errors import BadSetting
@@ -26,6 +27,7 @@ ENV_VARIABLES = (
     "CHECKDUPES_QUEUE_SIZE", "CHECKDUPES_MAX_FILE_BYTES", "CHECKDUPES_LOG_LEVEL",
     "CHECKDUPES_ENCODER", "CHECKDUPES_ENCODER_FACTORY", "REDIS_URL", "CHECKDUPES_QUEUE",
     "CHECKDUPES_JOB_RETRIES", "CHECKDUPES_JOB_TIMEOUT_S", "CHECKDUPES_WORKER_LOST_AFTER_S",
+    "CHECKDUPES_FEEDBACK",
     *ARCHIVE_ENV_VARIABLES,  # read by ArchiveSettings.from_env, which the CLI shares
 )
 
@@ -63,6 +65,14 @@ class Settings:
     worker_lost_after_s: int = 30
     # "Seen before": where the archive of checked stories lives (disabled when empty).
     archive: ArchiveSettings = field(default_factory=ArchiveSettings)
+    # The buttons' store ("not a repeat" verdicts, what each report showed): this SQLite file
+    # when set, else the archive's database, else bot.archive.feedback.DEFAULT_PATH.
+    feedback_path: str = ""
+
+    def open_feedback(self) -> FeedbackStore:
+        """Raises ArchiveError (one line) when the store cannot be opened."""
+        return open_feedback(path=self.feedback_path, database_url=self.archive.database_url,
+                             archive_path=self.archive.path)
 
     @property
     def scaled_out(self) -> bool:
@@ -181,6 +191,7 @@ class Settings:
             job_timeout_s=_integer(env, "CHECKDUPES_JOB_TIMEOUT_S", 120, low=1),
             worker_lost_after_s=_integer(env, "CHECKDUPES_WORKER_LOST_AFTER_S", 30, low=1),
             archive=archive,
+            feedback_path=text("CHECKDUPES_FEEDBACK"),
         )
 
 

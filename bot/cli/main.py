@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.cli.archive import archive_main, closing_archive
+from bot.cli.feedback import feedback_main
 from bot.cli.inputs import input_link, read_document
 from bot.cli.running import EXIT_BAD_INPUT, EncoderFactory, encoder, progress, run
 from bot.core.analyze import Analyzer, Limits
@@ -74,6 +75,8 @@ def main(
     _quiet_logging()
     if argv[:1] == ["archive"]:  # a subcommand; "checkdupes ./archive" still checks a file
         return archive_main(argv[1:], encoder_factory=encoder_factory)
+    if argv[:1] == ["feedback"]:
+        return feedback_main(argv[1:])
     parser = build_parser()
     args = parser.parse_args(argv)
     if len(args.inputs) > 2:

@@ -1,5 +1,11 @@
 """Report -> Slack messages (Block Kit with a plain-text fallback), and the bot's short replies.
 
+A report is something to act on: a one-line verdict ("3 repeats to cut, 1 conflicting fact
+to check"), one section per group of paragraphs that say the same thing ("¶1 = ¶14 = ¶27 ·
+same wording — cut ¶14, ¶27") with short passages whose differing words are marked, the
+kinds with their scores in small print, Seen before, the summary last, and buttons
+(bot.slack.listeners.actions answers them).
+
 Every message is ``{"text": fallback, "blocks": [...]}``. A long report is split across
 several messages so that each stays inside Slack's limits (50 blocks, 3000 characters per
 section text, 2000 per field, 40000 of message text): Slack rejects a message over them,
@@ -8,6 +14,8 @@ and a report must never fail to arrive because it is long.
 
 from __future__ import annotations
 
+import difflib
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC
@@ -16,6 +24,8 @@ from urllib.parse import urlsplit
 
 from bot.core.analyze import Report
 from bot.core.facts import Conflict
+from bot.core.groups import Group, group_pairs
+from bot.core.lexical import normalize
 from bot.core.pairs import Pair, ParagraphRef, SentencePair, SentenceRef
 from bot.core.seen_before import SeenBefore, StoryRef
 from bot.core.segment import Document
@@ -32,11 +42,30 @@ MAX_TEXT_CHARS = 40_000
 # Far below MAX_TEXT_CHARS: a message of a few screens reads better than one of twenty.
 MESSAGE_BUDGET_CHARS = 12_000
 PASSAGE_CHARS = 300
-MAX_LISTED = 200  # pairs and sentence pairs shown; the rest are counted, not listed
+MAX_LISTED = 200  # seen-before entries shown; the rest are counted, not listed
 MAX_CONFLICTS = 8
 STORY_TITLE_CHARS = 80
 
-KIND_EMOJI = {"exact": "🔁", "near_verbatim": "📝", "paraphrase": "♻️", "conflicting": "⚠️"}
+MAX_GROUPS = 60  # groups listed; the rest are counted (the cleaned copy still cuts them)
+MAX_GROUP_LABELS = 8
+MAX_GROUP_PASSAGES = 3  # passages shown under a group besides the kept one
+MAX_SENTENCE_PAIRS = 10
+EXCERPT_CHARS = 220  # a short passage; the full ones are behind "Show passages"
+
+# ⚠️ is the reaction for "the check failed": a conflict gets a sign of its own.
+KIND_EMOJI = {"exact": "🔁", "near_verbatim": "📝", "paraphrase": "♻️", "conflicting": "⚖️"}
+# What a group's kind means for the editor, in words (the score comes after, in small print).
+GROUP_WORDS = {
+    "exact": "same wording",
+    "near_verbatim": "nearly the same wording",
+    "paraphrase": "same point in other words",
+    "conflicting": "same claim, different facts",
+}
+# Button action ids (bot.slack.listeners.actions answers them).
+NOT_A_REPEAT, UNDO = "checkdupes_not_a_repeat", "checkdupes_undo"
+CLEANED_COPY, SHOW_PASSAGES, CHECK_AGAIN = (
+    "checkdupes_cleaned_copy", "checkdupes_show_passages", "checkdupes_check_again"
+)
 
 USAGE = (
     "*checkdupes* finds passages an article says twice: copies, paraphrases and repeated "
@@ -100,32 +129,49 @@ def checking_message(paragraphs: int, user: str | None) -> Message:
 
 @dataclass(frozen=True)
 class _Item:
-    """Blocks that belong together (one pair) and their plain-text rendering."""
+    """Blocks that belong together (one group) and their plain-text rendering.
+
+    ``reserve``: blocks the item may gain later (a group's "marked not a repeat" line, added
+    by chat.update), so that an updated message still fits in MAX_BLOCKS.
+    """
 
     blocks: tuple[Block, ...]
     text: str
+    reserve: int = 0
 
 
-def render_report(report: Report) -> list[Message]:
-    """The report as one or more messages, in the order they are to be posted."""
+def render_report(
+    report: Report, *, report_id: str | None = None, note: str | None = None
+) -> list[Message]:
+    """The report as one or more messages, in the order they are to be posted.
+
+    With ``report_id`` the messages carry buttons ("Not a repeat" per group, then "Cleaned
+    copy", "Show passages", "Check again") whose values name that id and a group number, never
+    any article text: what a button needs is kept server-side under the id. ``note`` is a
+    line above the verdict ("checked again after your edit").
+    """
     labels = _Labels(report.documents)
-    items = [_heading(report, labels)]
-    pairs = report.pairs[:MAX_LISTED]
-    items += [_pair(pair, labels) for pair in pairs]
-    items += [_sentence_pair(p, labels) for p in report.sentence_pairs[: MAX_LISTED - len(pairs)]]
-    items += _not_listed(len(report.pairs) + len(report.sentence_pairs))
+    groups = _groups(report)
+    items = [_heading(report, groups, labels, note)]
+    items += [_group(g, n, labels, report_id) for n, g in enumerate(groups[:MAX_GROUPS])]
+    if len(groups) > MAX_GROUPS:
+        hidden = len(groups) - MAX_GROUPS
+        note_text = (f"…and {_count(hidden, 'more group')}, not listed"
+                     + (" (the cleaned copy applies all the cuts)." if report_id else "."))
+        items.append(_Item((_context(note_text),), note_text))
+    if report.sentence_pairs:
+        items.append(_sentence_pairs(report.sentence_pairs, labels))
     if report.seen_before is not None:
         items += _seen_before(report.seen_before, labels)
-    if report.summary:
-        items.append(_summary(report.summary))
+    items += _summaries(report, labels)
+    if report_id is not None:
+        items.append(_report_buttons(report_id, groups))
     return _pack(items)
 
 
-def _not_listed(total: int) -> list[_Item]:
-    if total <= MAX_LISTED:
-        return []
-    note = f"…and {total - MAX_LISTED} more, not listed (the first {MAX_LISTED} are above)."
-    return [_Item((_context(note),), note)]
+def _groups(report: Report) -> tuple[Group, ...]:
+    # A Report built by hand (tests, old callers) may carry pairs without their groups.
+    return report.groups or group_pairs(report.pairs)
 
 
 class _Labels:
@@ -148,51 +194,308 @@ class _Labels:
         return self.documents[ref.doc].paragraphs[ref.paragraph].sentences[ref.sentence].text
 
 
-def _heading(report: Report, labels: _Labels) -> _Item:
-    paragraphs = sum(len(d.paragraphs) for d in report.documents)
-    where = f"{paragraphs} paragraph{'s' if paragraphs != 1 else ''}"
-    if labels.prefixed:
-        where += f" of {len(report.documents)} articles"
+def verdict(report: Report) -> str:
+    """The one line an editor reads first: "3 repeats to cut, 1 conflicting fact to check"."""
+    groups = _groups(report)
     found = []
-    if report.pairs:
-        found.append(_count(len(report.pairs), "repeated passage"))
+    cut = sum(len(g.cut) for g in groups)
+    conflicts = sum(g.conflicting for g in groups)
+    if cut:
+        found.append(f"{_count(cut, 'repeat')} to cut")
+    if conflicts:
+        found.append(f"{_count(conflicts, 'conflicting fact')} to check")
     if report.sentence_pairs:
         found.append(_count(len(report.sentence_pairs), "repeated sentence"))
-    conflicts = sum(p.kind == "conflicting" for p in report.pairs) + sum(
-        p.kind == "conflicting" for p in report.sentence_pairs
-    )
-    if conflicts:
-        found.append(f"{conflicts} with differing facts")
     if report.seen_before:
         found.append(f"{len(report.seen_before)} seen before")
-    title = f"{', '.join(found)} in {where}" if found else f"No repeated passages in {where}."
-    blocks: list[Block] = [
-        {"type": "header", "text": {"type": "plain_text", "text": trim(title, MAX_HEADER_CHARS),
-                                    "emoji": True}}
-    ]
-    text = title
+    return ", ".join(found) if found else "No repeats found"
+
+
+def _heading(report: Report, groups: Sequence[Group], labels: _Labels, note: str | None) -> _Item:
+    title = verdict(report)
+    paragraphs = sum(len(d.paragraphs) for d in report.documents)
+    where = _count(paragraphs, "paragraph")
     if labels.prefixed:
         names = " · ".join(
             f"*{article_letter(k)}*: {escape(trim(d.title or d.source, 140))}"
             for k, d in enumerate(report.documents)
         )
-        blocks.append(_context(names))
-        text += "\n" + names
+        where += f" of {len(report.documents)} articles · {names}"
+    if groups:
+        where += f" · {_count(len(groups), 'group')} of passages that say the same thing"
+    blocks: list[Block] = []
+    if note:
+        blocks.append(_context(f"🔄 {note}"))
+    header = {"type": "plain_text", "text": trim(title, MAX_HEADER_CHARS), "emoji": True}
+    blocks.append({"type": "header", "text": header})
+    blocks.append(_context(where))
+    text = "\n".join(([f"🔄 {note}"] if note else []) + [title, where])
     return _Item(tuple(blocks), text)
 
 
-def _pair(pair: Pair, labels: _Labels) -> _Item:
-    return _side_by_side(
-        labels.paragraph(pair.a), labels.paragraph(pair.b), pair.kind, pair.score,
-        labels.paragraph_text(pair.a), labels.paragraph_text(pair.b), _differs(pair.conflicts),
-    )
+def _group(group: Group, number: int, labels: _Labels, report_id: str | None) -> _Item:
+    """One section per group: "¶1 = ¶14 = ¶27 · same wording — cut ¶14, ¶27", the passages
+    with what differs marked, and the kinds with their scores last, in small print."""
+    kind = group.kinds[0]
+    names = [labels.paragraph(r) for r in group.paragraphs]
+    shown = " = ".join(names[:MAX_GROUP_LABELS])
+    if len(names) > MAX_GROUP_LABELS:
+        shown += f" (+{len(names) - MAX_GROUP_LABELS} more)"
+    heading = f"{KIND_EMOJI[kind]} *{shown}* · {GROUP_WORDS[kind]} — {_advice(group, labels)}"
+    lines = [heading, *_passages(group, labels), _scores(group)]
+    text = trim("\n".join(lines), MAX_SECTION_CHARS)
+    block: Block = {"type": "section", "block_id": group_block_id(number),
+                    "text": {"type": "mrkdwn", "text": text}}
+    if report_id is not None:
+        block["accessory"] = _button(NOT_A_REPEAT, "Not a repeat", f"{report_id}:{number}")
+    return _Item((block,), text, reserve=1)
 
 
-def _sentence_pair(pair: SentencePair, labels: _Labels) -> _Item:
-    return _side_by_side(
-        labels.sentence(pair.a), labels.sentence(pair.b), pair.kind, pair.score,
-        labels.sentence_text(pair.a), labels.sentence_text(pair.b), _differs(pair.conflicts),
-    )
+def _advice(group: Group, labels: _Labels) -> str:
+    cut = ", ".join(labels.paragraph(r) for r in group.cut[:MAX_GROUP_LABELS])
+    if len(group.cut) > MAX_GROUP_LABELS:
+        cut += f" (+{len(group.cut) - MAX_GROUP_LABELS} more)"
+    if not group.conflicting:
+        return f"cut {cut}"
+    check = "check which figure is right"
+    return f"{check}; cut {cut}" if cut else check
+
+
+def _passages(group: Group, labels: _Labels) -> list[str]:
+    """Short passages, each text shown once, in reading order: how each differs from the one
+    it repeats (words marked), then which paragraphs repeat one of them word for word."""
+    marked: dict[ParagraphRef, str] = {}
+    by_text: dict[str, ParagraphRef] = {}
+    copies: dict[ParagraphRef, list[str]] = {}
+    differs: list[str] = []
+    hidden = 0
+
+    def show(ref: ParagraphRef, body: str | None = None) -> None:
+        key = normalize(labels.paragraph_text(ref))
+        if ref in marked or key in by_text:
+            return
+        by_text[key] = ref
+        marked[ref] = body if body is not None else _excerpt(labels.paragraph_text(ref), [], "")
+
+    show(group.keep)
+    for ref in group.paragraphs:
+        if ref == group.keep:
+            continue
+        text_ref = labels.paragraph_text(ref)
+        pair = _linking_pair(group, ref)
+        other = pair.a if pair.b == ref else pair.b
+        text_other = labels.paragraph_text(other)
+        copy_of = by_text.get(normalize(text_ref))
+        if copy_of is None and pair.kind == "exact":
+            show(other)
+            copy_of = by_text.get(normalize(text_ref))
+        if copy_of is not None:
+            copies.setdefault(copy_of, []).append(labels.paragraph(ref))
+            continue
+        if len(marked) > MAX_GROUP_PASSAGES:
+            hidden += 1
+            continue
+        if pair.kind == "near_verbatim":
+            removed, added = _word_changes(text_other, text_ref)
+            marked[other] = _excerpt(text_other, removed, "~")
+            show(ref, _excerpt(text_ref, added, "*"))
+        elif pair.kind == "conflicting":
+            values_other = [c.a if pair.a == other else c.b for c in pair.conflicts]
+            values_ref = [c.b if pair.b == ref else c.a for c in pair.conflicts]
+            marked[other] = _excerpt(text_other, _spans_of(text_other, values_other), "*")
+            show(ref, _excerpt(text_ref, _spans_of(text_ref, values_ref), "*"))
+            differs += _differs(pair.conflicts)
+        else:
+            show(other)
+            show(ref)
+    lines = [f">*{labels.paragraph(ref)}* {marked[ref]}" for ref in sorted(marked)]
+    for ref, names in copies.items():
+        verb = "repeats" if len(names) == 1 else "repeat"
+        lines.append(f">{_and(names)} {verb} {labels.paragraph(ref)} word for word")
+    if hidden:
+        lines.append(f">…and {_count(hidden, 'more passage')} (Show passages has them all)")
+    return lines + list(dict.fromkeys(differs))
+
+
+def _linking_pair(group: Group, ref: ParagraphRef) -> Pair:
+    """The pair that ties ``ref`` to the kept paragraph, else any pair it is in."""
+    touching = [p for p in group.pairs if ref in (p.a, p.b)]
+    direct = [p for p in touching if group.keep in (p.a, p.b)]
+    return (direct or touching)[0]
+
+
+def _scores(group: Group) -> str:
+    """Kinds in words with their scores, secondary: how sure, not what to do."""
+    parts = []
+    for kind in group.kinds:
+        scores = [p.score for p in group.pairs if p.kind == kind]
+        low, high = min(scores), max(scores)
+        span = f"{high:.2f}" if f"{low:.2f}" == f"{high:.2f}" else f"{low:.2f}–{high:.2f}"
+        parts.append(f"{KIND_WORDS[kind]} (similarity {span})")
+    return f"_{', '.join(parts)}_"
+
+
+_TOKEN = re.compile(r"\S+")
+
+
+def _word_changes(a: str, b: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """Character spans of the words only ``a`` has (removed) and only ``b`` has (added).
+
+    Words are compared as exact copies are (case and punctuation ignored), so a changed
+    comma is not a change. A private helper until render.diff lands (the lead unifies).
+    """
+    tokens_a, tokens_b = list(_TOKEN.finditer(a)), list(_TOKEN.finditer(b))
+    keys_a = [normalize(t.group()) for t in tokens_a]
+    keys_b = [normalize(t.group()) for t in tokens_b]
+    removed: list[tuple[int, int]] = []
+    added: list[tuple[int, int]] = []
+    matcher = difflib.SequenceMatcher(None, keys_a, keys_b, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag in ("replace", "delete") and i2 > i1:
+            removed.append((tokens_a[i1].start(), tokens_a[i2 - 1].end()))
+        if tag in ("replace", "insert") and j2 > j1:
+            added.append((tokens_b[j1].start(), tokens_b[j2 - 1].end()))
+    return removed, added
+
+
+def _spans_of(text: str, values: Sequence[str]) -> list[tuple[int, int]]:
+    """Where the differing values stand in ``text`` (whole words, any case), in order."""
+    spans = []
+    for value in values:
+        if not value.strip():
+            continue
+        pattern = r"(?<!\w)" + re.escape(value) + r"(?!\w)"
+        spans += [m.span() for m in re.finditer(pattern, text, flags=re.IGNORECASE)]
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _excerpt(text: str, spans: Sequence[tuple[int, int]], mark: str,
+             limit: int = EXCERPT_CHARS) -> str:
+    """Up to ``limit`` characters of ``text`` (escaped) around its first marked span, the
+    spans wrapped in ``mark`` (``*`` bold, ``~`` strike): the differing words are in view
+    however far into the passage they are."""
+    start = 0
+    if spans and spans[0][0] > limit // 3:
+        # Some context before the change, more when the change is near the end.
+        before = max(spans[0][0] - limit // 4, 0)
+        before = min(before, max(len(text) - limit, 0))
+        start = text.rfind(" ", 0, before) + 1
+    end = len(text)
+    if end - start > limit + 30:  # a few characters over beats cutting the last words
+        end = text.rfind(" ", start, start + limit)
+        end = start + limit if end <= start else end
+    pieces, at = [], start
+    for s, e in spans:
+        s, e = max(s, at), min(e, end)
+        if s >= e:
+            continue
+        pieces.append(escape(text[at:s]))
+        pieces.append(f"{mark}{escape(text[s:e])}{mark}")
+        at = e
+    pieces.append(escape(text[at:end]))
+    body = "".join(pieces).replace("\n", " ")
+    return ("…" if start > 0 else "") + body + ("…" if end < len(text) else "")
+
+
+def _sentence_pairs(pairs: Sequence[SentencePair], labels: _Labels) -> _Item:
+    """Single sentences repeated inside paragraphs that are not repeats as a whole."""
+    lines = ["*Repeated sentences* · inside paragraphs that differ otherwise"]
+    for pair in pairs[:MAX_SENTENCE_PAIRS]:
+        words = GROUP_WORDS[pair.kind]
+        lines.append(
+            f"{KIND_EMOJI[pair.kind]} *{labels.sentence(pair.a)} = {labels.sentence(pair.b)}* "
+            f"· {words} _({KIND_WORDS[pair.kind]}, similarity {pair.score:.2f})_"
+        )
+        lines.append(f">{escape(trim(labels.sentence_text(pair.b), 160))}")
+        lines += _differs(pair.conflicts)
+    if len(pairs) > MAX_SENTENCE_PAIRS:
+        lines.append(f"…and {_count(len(pairs) - MAX_SENTENCE_PAIRS, 'more sentence')}.")
+    text = trim("\n".join(lines), MAX_SECTION_CHARS)
+    return _Item((_section(text),), text)
+
+
+def _summaries(report: Report, labels: _Labels) -> list[_Item]:
+    """The summary last; two articles get one each, so one never reads as the other's."""
+    if not labels.prefixed:
+        return [_summary("*Summary*", report.summary)] if report.summary else []
+    items = []
+    for doc, sentences in enumerate(_per_document(report)):
+        if sentences:
+            items.append(_summary(f"*Summary of {article_letter(doc)}*", sentences))
+    return items
+
+
+def _per_document(report: Report) -> list[tuple[str, ...]]:
+    """Each article's summary: its sentences in the joint summary, else its lead."""
+    own: list[list[str]] = [[] for _ in report.documents]
+    texts = [{s.text for p in d.paragraphs for s in p.sentences} for d in report.documents]
+    for sentence in report.summary:
+        doc = next((k for k, known in enumerate(texts) if sentence in known), None)
+        if doc is not None:
+            own[doc].append(sentence)
+    for doc, document in enumerate(report.documents):
+        if not own[doc]:  # the lead: news puts what matters first
+            own[doc] = [s.text for p in document.paragraphs for s in p.sentences][:2]
+    return [tuple(s) for s in own]
+
+
+def _report_buttons(report_id: str, groups: Sequence[Group]) -> _Item:
+    buttons = []
+    if any(g.cut for g in groups):
+        buttons.append(_button(CLEANED_COPY, "Cleaned copy", report_id, style="primary"))
+    if groups:
+        buttons.append(_button(SHOW_PASSAGES, "Show passages", report_id))
+    buttons.append(_button(CHECK_AGAIN, "Check again", report_id))
+    return _Item(({"type": "actions", "block_id": "report-actions", "elements": buttons},), "")
+
+
+def _button(action_id: str, label: str, value: str, *, style: str | None = None) -> Block:
+    button: Block = {"type": "button", "action_id": action_id,
+                     "text": {"type": "plain_text", "text": label}, "value": value}
+    if style:
+        button["style"] = style
+    return button
+
+
+def group_block_id(number: int) -> str:
+    return f"group-{number}"
+
+
+def mark_group(blocks: Sequence[Block], number: int, user: str, report_id: str) -> list[Block]:
+    """The report message's blocks with group ``number`` marked "not a repeat" by ``user``
+    and its button turned into Undo (the message is updated in place)."""
+    out = unmark_group(blocks, number, report_id)
+    for k, block in enumerate(out):
+        if block.get("block_id") == group_block_id(number):
+            block["accessory"] = _button(UNDO, "Undo", f"{report_id}:{number}")
+            note = (f"✋ Marked *not a repeat* by <@{user}>: this workspace will not be told "
+                    "about these passages again.")
+            out.insert(k + 1, {**_context(note), "block_id": _mark_block_id(number)})
+            break
+    return out
+
+
+def unmark_group(blocks: Sequence[Block], number: int, report_id: str) -> list[Block]:
+    """The blocks with group ``number``'s mark removed and its "Not a repeat" button back."""
+    out = [dict(b) for b in blocks if b.get("block_id") != _mark_block_id(number)]
+    for block in out:
+        if block.get("block_id") == group_block_id(number):
+            block["accessory"] = _button(NOT_A_REPEAT, "Not a repeat", f"{report_id}:{number}")
+    return out
+
+
+def _mark_block_id(number: int) -> str:
+    return f"group-{number}-mark"
+
+
+def _and(names: Sequence[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 def _seen_before(entries: Sequence[SeenBefore], labels: _Labels) -> list[_Item]:
@@ -213,6 +516,13 @@ def _seen_before(entries: Sequence[SeenBefore], labels: _Labels) -> list[_Item]:
             labels.paragraph_text(seen.paragraph), seen.story_text, notes,
         ))
     return items + _not_listed(len(entries))
+
+
+def _not_listed(total: int) -> list[_Item]:
+    if total <= MAX_LISTED:
+        return []
+    note = f"…and {total - MAX_LISTED} more, not listed (the first {MAX_LISTED} are above)."
+    return [_Item((_context(note),), note)]
 
 
 def _story_name(story: StoryRef, *, quoted: bool = False) -> str:
@@ -283,10 +593,10 @@ def _side_by_side(
     return _Item((block,), f"{heading}\n{quote_a}\n{quote_b}")
 
 
-def _summary(sentences: Sequence[str]) -> _Item:
+def _summary(title: str, sentences: Sequence[str]) -> _Item:
     per_sentence = max(200, (MAX_SECTION_CHARS - 100) // max(1, len(sentences)))
     lines = "\n".join(f"• {escape(trim(s, per_sentence))}" for s in sentences)
-    text = trim(f"*Summary*\n{lines}", MAX_SECTION_CHARS)
+    text = trim(f"{title}\n{lines}", MAX_SECTION_CHARS)
     return _Item(({"type": "divider"}, _section(text)), text)
 
 
@@ -296,18 +606,18 @@ def _pack(items: Sequence[_Item]) -> list[Message]:
     blocks = chars = 0
     for item in items:
         # Room for the "part n of m" context block a continued report gets.
-        over_blocks = blocks + len(item.blocks) > MAX_BLOCKS - 1
+        over_blocks = blocks + len(item.blocks) + item.reserve > MAX_BLOCKS - 1
         over_chars = chars + len(item.text) > MESSAGE_BUDGET_CHARS
         if groups[-1] and (over_blocks or over_chars):
             groups.append([])
             blocks = chars = 0
         groups[-1].append(item)
-        blocks += len(item.blocks)
+        blocks += len(item.blocks) + item.reserve
         chars += len(item.text) + 1
     messages = []
     for number, group in enumerate(groups, 1):
         message_blocks = [block for item in group for block in item.blocks]
-        text = "\n".join(item.text for item in group)
+        text = "\n".join(item.text for item in group if item.text)
         if len(groups) > 1:
             part = f"Part {number} of {len(groups)}"
             message_blocks.append(_context(part))

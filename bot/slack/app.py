@@ -12,9 +12,11 @@ from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_sdk import WebClient
 
 from bot.archive import Archive
+from bot.archive.feedback import FeedbackStore
 from bot.core.analyze import Analyzer
 from bot.core.sources import ArticleFetcher
 from bot.settings import Settings
+from bot.slack.actions import ReportActions
 from bot.slack.archive_commands import ArchiveCommands
 from bot.slack.checker import build_analyzer, build_checker, build_client
 from bot.slack.listeners import register_all
@@ -65,10 +67,12 @@ def create_app(
     analyzer: Analyzer | None = None,
     fetcher: ArticleFetcher | None = None,
     archive: Archive | None = None,
+    feedback: FeedbackStore | None = None,
 ) -> App:
     """The Slack app (see create_bot)."""
     return create_bot(
-        settings, client=client, analyzer=analyzer, fetcher=fetcher, archive=archive
+        settings, client=client, analyzer=analyzer, fetcher=fetcher, archive=archive,
+        feedback=feedback,
     ).app
 
 
@@ -79,6 +83,7 @@ def create_bot(
     analyzer: Analyzer | None = None,
     fetcher: ArticleFetcher | None = None,
     archive: Archive | None = None,
+    feedback: FeedbackStore | None = None,
 ) -> SlackBot:
     """The Slack app. Calls auth.test once (through ``client``) to learn who the bot is.
 
@@ -87,12 +92,15 @@ def create_bot(
     ``analyzer`` and ``fetcher`` are not used (the workers have their own).
     ``archive`` (opened here from settings unless given) answers `/checkdupes archive` and
     `forget`, and, without REDIS_URL, gives the checks their "seen before".
+    ``feedback`` (opened from settings unless given) answers the report's buttons and,
+    without REDIS_URL, keeps what they need.
     """
     client = client or build_client(settings)
     if archive is None:
         # Once per process (raises ArchiveError): every thread shares the handle.
         archive = settings.archive.open()
-    queue, recent = build_intake(settings, client, analyzer, fetcher, archive)
+    feedback = feedback or settings.open_feedback()
+    queue, recent = build_intake(settings, client, analyzer, fetcher, archive, feedback)
     app = App(
         name="checkdupes",
         client=client,
@@ -101,7 +109,10 @@ def create_bot(
         listener_executor=ThreadPoolExecutor(LISTENER_THREADS, thread_name_prefix="bolt"),
     )
     service = CheckService(replies=Replier(client), queue=queue, recent=recent)
-    register_all(app, service, ArchiveCommands(archive, Users(client)))
+    users = Users(client)
+    register_all(
+        app, service, ArchiveCommands(archive, users), ReportActions(client, feedback, service)
+    )
     drain = queue.drain if isinstance(queue, LocalQueue) else _nothing_to_drain
     return SlackBot(app, drain)
 
@@ -116,6 +127,7 @@ def build_intake(
     analyzer: Analyzer | None = None,
     fetcher: ArticleFetcher | None = None,
     archive: Archive | None = None,
+    feedback: FeedbackStore | None = None,
 ) -> tuple[RequestQueue, RecentDeliveries]:
     """Where requests wait and deliveries are remembered: Redis, shared by every web and
     worker process, when REDIS_URL is set; else this process's threads and memory, which
@@ -124,7 +136,7 @@ def build_intake(
         redis = connect_redis(settings.redis_url)
         return RedisQueue(redis, settings), RedisRecentKeys(redis, settings.queue_name)
     checker = build_checker(
-        settings, client, analyzer or build_analyzer(settings), fetcher, archive
+        settings, client, analyzer or build_analyzer(settings), fetcher, archive, feedback
     )
     pool = WorkQueue(settings.workers, settings.queue_size)
     return LocalQueue(pool, checker.run), RecentKeys()

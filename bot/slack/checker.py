@@ -11,11 +11,20 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from functools import partial
 
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
-from bot.archive import Archive, check_with_archive, message_links
+from bot.archive import Archive, ArchiveError, check_with_archive, message_links
+from bot.archive.feedback import (
+    FeedbackStore,
+    PairKey,
+    ReportRecord,
+    drop_not_repeats,
+    new_report_id,
+    record_report,
+)
 from bot.core.analyze import Analyzer, Limits, Report
 from bot.core.embed import Encoder
 from bot.core.encoders import load_encoder
@@ -41,6 +50,9 @@ from bot.slack.request import CheckRequest
 
 log = logging.getLogger("bot.requests")
 
+# The line above a report that updates an earlier one, by the request's entry.
+_NOTES = {"edit": "Checked again after your edit.", "recheck": "Checked again."}
+
 Checkpoint = Callable[[CheckRequest], None]
 
 
@@ -57,12 +69,14 @@ class Checker:
         replies: Replier,
         conversations: Conversations,
         archive: Archive | None = None,
+        feedback: FeedbackStore | None = None,
     ) -> None:
         self._analyzer = analyzer
         self._inputs = inputs
         self._replies = replies
         self._conversations = conversations
         self._archive = archive
+        self._feedback = feedback
 
     def run(
         self,
@@ -84,7 +98,10 @@ class Checker:
         if request.queued_at is not None:
             outcome.queue_ms = ms(max(0.0, time.time() - request.queued_at))
         react_ts = request.message_ts
+        replaced = self._replaced(request)
         messages: list[Message]
+        report: Report | None = None
+        report_id = new_report_id()
         try:
             read = self._inputs.read(
                 request.content,
@@ -111,7 +128,11 @@ class Checker:
             outcome.pairs, outcome.sentence_pairs = len(report.pairs), len(report.sentence_pairs)
             if report.seen_before is not None:
                 outcome.seen_before = len(report.seen_before)
-            messages, reaction = render_report(report), DONE
+            # Buttons only where their answers can go: a thread, and a store to key them in.
+            buttons = request.thread_ts is not None and self._feedback is not None
+            messages = render_report(report, report_id=report_id if buttons else None,
+                                     note=_NOTES.get(request.entry))
+            reaction = DONE
         except CheckdupesError as error:
             outcome.result = f"rejected:{type(error).__name__}"
             messages, reaction = [error_message(str(error))], FAILED
@@ -126,21 +147,64 @@ class Checker:
                              ts=request.message_ts, event_id=request.event_id))
             outcome.result = "error"
             messages, reaction = [failure_message()], FAILED
-        self._replies.finish(request, react_ts, messages, reaction, outcome)
+        remember = None
+        if report is not None and request.thread_ts is not None:
+            remember = partial(self._remember, report, report_id, request)
+        self._replies.finish(
+            request, react_ts, messages, reaction, outcome,
+            replacing=replaced.messages if replaced else (), on_posted=remember,
+        )
         self._replies.log(request, outcome)
+
+    def _replaced(self, request: CheckRequest) -> ReportRecord | None:
+        """The earlier report a check again updates in place (None: post a new one)."""
+        if request.replaces is None or self._feedback is None:
+            return None
+        try:
+            return self._feedback.report(request.replaces)
+        except ArchiveError:
+            log.warning(kv(event="feedback_failed", step="report", channel=request.channel))
+            return None
+
+    def _remember(
+        self, report: Report, report_id: str, request: CheckRequest, posted: list[str]
+    ) -> None:
+        """What the buttons of the posted report need; a failure costs only the buttons."""
+        if self._feedback is None:
+            return
+        try:
+            self._feedback.save_report(record_report(
+                report, report_id=report_id, team=request.team or "", channel=request.channel,
+                asker=request.user, source_ts=request.message_ts, thread_ts=request.thread_ts,
+                request=request.to_payload(), messages=posted,
+            ))
+        except ArchiveError:
+            log.warning(kv(event="feedback_failed", step="save_report", channel=request.channel))
+
+    def _not_repeats(self, team: str) -> set[PairKey]:
+        if self._feedback is None:
+            return set()
+        try:
+            return self._feedback.not_repeats(team)
+        except ArchiveError:
+            # The report goes out all the same, with the pairs marked "not a repeat" in it.
+            log.warning(kv(event="feedback_failed", step="not_repeats", team=team))
+            return set()
 
     def _analyze(
         self, request: CheckRequest, documents: list[Document], source_ts: str | None
     ) -> Report:
-        """The report, with "seen before" and the documents archived when there is an archive.
+        """The report, with "seen before" and the documents archived when there is an archive,
+        without the pairs this workspace marked "not a repeat" (dropped before grouping).
 
         An archive failure never fails the request (best_effort): it is logged and the report
         comes without "seen before".
         """
+        not_repeats = self._not_repeats(request.team or "")
         if self._archive is None:  # no Slack look-ups for an archive that is not there
-            return self._analyzer.analyze(documents)
+            return drop_not_repeats(self._analyzer.analyze(documents), not_repeats)
         permalink = self._conversations.permalink(request.channel, source_ts)
-        return check_with_archive(
+        report = check_with_archive(
             self._analyzer,
             documents,
             self._archive,
@@ -151,6 +215,7 @@ class Checker:
             best_effort=True,
             asked_by=request.user,
         )
+        return drop_not_repeats(report, not_repeats)
 
     def give_up(self, request: CheckRequest, *, reason: str) -> None:
         """The last attempt failed, or its worker died: ⚠️ and a short message, never a trace."""
@@ -186,8 +251,12 @@ def build_checker(
     analyzer: Analyzer,
     fetcher: ArticleFetcher | None = None,
     archive: Archive | None = None,
+    feedback: FeedbackStore | None = None,
 ) -> Checker:
-    """The analyze-and-reply step, as a thread of the app or a worker process runs it."""
+    """The analyze-and-reply step, as a thread of the app or a worker process runs it.
+
+    ``feedback`` (opened from settings unless given) keeps what the report's buttons need.
+    """
     fetcher = fetcher or LinkFetcher(FetchPolicy.from_allow_string(settings.fetch_allow))
     downloader = FileDownloader(settings.bot_token, settings.file_origins, settings.max_file_bytes)
     return Checker(
@@ -196,4 +265,5 @@ def build_checker(
         replies=Replier(client),
         conversations=Conversations(client),
         archive=archive,
+        feedback=feedback or settings.open_feedback(),
     )

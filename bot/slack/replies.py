@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from slack_sdk import WebClient
@@ -56,10 +56,21 @@ class Replier:
         messages: Sequence[Message],
         reaction: str,
         outcome: Outcome,
-    ) -> None:
-        """Post ``messages`` for ``request``, then swap its 👀 for ``reaction``; never raises."""
+        *,
+        replacing: Sequence[str] = (),
+        on_posted: Callable[[list[str]], None] | None = None,
+    ) -> list[str]:
+        """Post ``messages`` for ``request``, then swap its 👀 for ``reaction``; never raises.
+
+        ``replacing``: the ts of an earlier report's messages, updated in place (chat.update)
+        instead of posting new ones; a longer report posts the rest, a shorter one deletes
+        the surplus. Returns the ts of the thread messages now holding ``messages`` (none
+        for an ephemeral answer or a failure). ``on_posted`` gets them before the ✅: once the
+        user sees it, what the report's buttons need must be kept already.
+        """
+        posted: list[str] = []
         try:
-            outcome.messages = self._deliver(request, messages)
+            outcome.messages, posted = self._deliver(request, messages, replacing)
         except SlackApiError as error:
             outcome.slack_error = str(error.response.get("error"))
             reaction = FAILED
@@ -69,8 +80,11 @@ class Replier:
         except Exception:
             reaction = FAILED
             log.exception(kv(event="reply_failed", entry=request.entry, channel=request.channel))
+        if posted and on_posted is not None:
+            on_posted(posted)
         self.unreact(request.channel, react_ts, WORKING)
         self.react(request.channel, react_ts, reaction)
+        return posted
 
     def post_parent(self, request: CheckRequest, parent: Message) -> CheckRequest:
         """A slash command cannot start a thread: post a parent message to answer under."""
@@ -121,26 +135,53 @@ class Replier:
         except Exception:
             log.debug(kv(event="reply_failed_again", channel=request.channel), exc_info=True)
 
-    def _deliver(self, request: CheckRequest, messages: Sequence[Message]) -> int:
-        """Post in the thread, or ephemerally through response_url where that is the only way."""
+    def _deliver(
+        self, request: CheckRequest, messages: Sequence[Message], replacing: Sequence[str] = ()
+    ) -> tuple[int, list[str]]:
+        """Post in the thread, or ephemerally through response_url where that is the only way.
+
+        Returns how many messages went out and the ts of those in the thread."""
         if request.thread_ts is not None:
+            posted: list[str] = []
             for sent, message in enumerate(messages):
                 try:
-                    self._client.chat_postMessage(
+                    if sent < len(replacing) and self._update(request, replacing[sent], message):
+                        posted.append(replacing[sent])
+                        continue
+                    response = self._client.chat_postMessage(
                         channel=request.channel,
                         thread_ts=request.thread_ts,
                         unfurl_links=False,
                         unfurl_media=False,
                         **message,
                     )
+                    posted.append(str(response.get("ts") or ""))
                 except SlackApiError as error:
                     if error.response.get("error") not in CANNOT_POST or not request.response_url:
                         raise
-                    return sent + self._respond(request.response_url, messages[sent:])
-            return len(messages)
+                    return sent + self._respond(request.response_url, messages[sent:]), posted
+            for surplus in replacing[len(messages):]:
+                self._delete(request.channel, surplus)
+            return len(messages), posted
         if request.response_url:
-            return self._respond(request.response_url, messages)
+            return self._respond(request.response_url, messages), []
         raise RuntimeError("a request with neither a thread nor a response_url")
+
+    def _update(self, request: CheckRequest, ts: str, message: Message) -> bool:
+        """chat.update one message of an earlier report; False when it is gone (deleted)."""
+        try:
+            self._client.chat_update(channel=request.channel, ts=ts, **message)
+        except SlackApiError as error:
+            if error.response.get("error") in ("message_not_found", "cant_update_message"):
+                return False
+            raise
+        return True
+
+    def _delete(self, channel: str, ts: str) -> None:
+        try:
+            self._client.chat_delete(channel=channel, ts=ts)
+        except SlackApiError as error:
+            log.debug(kv(event="delete_failed", channel=channel, error=error.response.get("error")))
 
     def _respond(self, response_url: str, messages: Sequence[Message]) -> int:
         # The bot token never goes to response_url: the URL is its own credential.

@@ -22,7 +22,7 @@ class Content:
 
 @dataclass(frozen=True)
 class CheckRequest:
-    entry: str  # mention | command | dm | shortcut: for logs
+    entry: str  # mention | command | dm | shortcut | edit | recheck: for logs
     channel: str
     content: Content
     team: str | None = None
@@ -45,6 +45,9 @@ class CheckRequest:
     received: float = field(default_factory=time.perf_counter)
     # time.time() when it was queued: queue_ms, also when a worker on another machine runs it.
     queued_at: float | None = None
+    # A check again (the "Check again" button, an edited DM): the id of the report whose
+    # messages are updated in place instead of a new report posted.
+    replaces: str | None = None
 
     def to_payload(self) -> dict[str, Any]:
         """Everything a worker process needs, as JSON types (no clients, no models)."""
@@ -66,6 +69,7 @@ class CheckRequest:
             "ack_ms": self.ack_ms,
             "received_at": received_at,
             "queued_at": self.queued_at,
+            "replaces": self.replaces,
         }
 
     @classmethod
@@ -92,6 +96,7 @@ class CheckRequest:
             ack_ms=payload.get("ack_ms"),
             received=received,
             queued_at=payload.get("queued_at"),
+            replaces=payload.get("replaces"),
         )
 
 

@@ -26,11 +26,14 @@ TEAM_ID = "T0001"
 API_PREFIX = "/api/"
 FILES_PREFIX = "/files-pri/"
 RESPOND_PREFIX = "/respond/"
+UPLOAD_PREFIX = "/upload/v1/"
+POSTED_TS = "_posted_ts"
 
 
 @dataclass(frozen=True)
 class Call:
-    """One request the fake received. ``method`` is the API method, or ``file`` / ``respond``."""
+    """One request the fake received. ``method`` is the API method, or ``file`` / ``respond``
+    / ``upload`` (the file upload v2 sends to its upload URL)."""
 
     method: str
     path: str
@@ -68,6 +71,7 @@ class FakeSlack:
         self._threads: dict[tuple[str, str], list[dict[str, Any]]] = {}
         self._conversations: dict[str, dict[str, Any]] = {}
         self._users: dict[str, dict[str, Any]] = {}
+        self._uploads: dict[str, dict[str, Any]] = {}  # file id -> filename, length, content
         self._ts = itertools.count(1)
         self._server = _Server(("127.0.0.1", 0), self._handler_class())
         self._server.daemon_threads = True
@@ -121,6 +125,14 @@ class FakeSlack:
     def set_user(self, user: str, **info: Any) -> None:
         """What users.info answers for ``user`` (e.g. ``is_admin=True``)."""
         self._users[user] = {"id": user, **info}
+
+    def posted_ts(self, call: Call) -> str:
+        """The ts Slack gave the message that chat.postMessage ``call`` posted."""
+        return str(call.body[POSTED_TS])
+
+    def uploaded(self, file_id: str) -> bytes:
+        """The bytes the bot sent to the upload URL of ``file_id`` (files upload v2)."""
+        return bytes(self._uploads[file_id].get("content") or b"")
 
     def response_url(self, name: str) -> str:
         return f"{self.origin}{RESPOND_PREFIX}{name}"
@@ -210,10 +222,33 @@ class FakeSlack:
                     "bot_id": BOT_ID}
         if method == "chat.postMessage":
             ts = f"1800000000.{next(self._ts):06d}"
+            body[POSTED_TS] = ts  # the recorded call's body: posted_ts() reads it
             return {"ok": True, "channel": body.get("channel"), "ts": ts,
                     "message": {"text": body.get("text"), "ts": ts, "bot_id": BOT_ID}}
         if method in ("chat.postEphemeral", "reactions.add", "reactions.remove"):
             return {"ok": True}
+        if method in ("chat.update", "chat.delete"):
+            return {"ok": True, "channel": body.get("channel"), "ts": body.get("ts")}
+        if method == "users.info":
+            user = str(body.get("user"))
+            info = self._users.get(user, {"id": user, "is_admin": False, "is_owner": False})
+            return {"ok": True, "user": info}
+        if method == "files.getUploadURLExternal":
+            file_id = f"F{next(self._ts):08d}"
+            self._uploads[file_id] = {"filename": body.get("filename"),
+                                      "length": int(body.get("length") or 0)}
+            return {"ok": True, "file_id": file_id,
+                    "upload_url": f"{self.origin}{UPLOAD_PREFIX}{file_id}"}
+        if method == "files.completeUploadExternal":
+            files = body.get("files")
+            files = json.loads(files) if isinstance(files, str) else list(files or [])
+            unknown = [f for f in files if "content" not in self._uploads.get(f.get("id"), {})]
+            if unknown:
+                return {"ok": False, "error": "file_upload_not_found"}
+            return {"ok": True, "files": [
+                {"id": f["id"], "title": f.get("title"),
+                 "name": self._uploads[f["id"]]["filename"]} for f in files
+            ]}
         if method in ("conversations.replies", "conversations.history"):
             key = (str(body.get("channel")), str(body.get("ts") or body.get("latest")))
             messages = self._threads.get(key)
@@ -259,6 +294,15 @@ class FakeSlack:
                 headers = {k.lower(): v for k, v in self.headers.items()}
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length) if length else b""
+                if url.path.startswith(UPLOAD_PREFIX):  # the raw file, not a form
+                    file_id = url.path[len(UPLOAD_PREFIX):]
+                    if file_id in fake._uploads:
+                        fake._uploads[file_id]["content"] = raw
+                    fake._record(Call("upload", url.path, headers, {"file_id": file_id,
+                                                                  "size": len(raw)}))
+                    self._send_bytes(200 if file_id in fake._uploads else 404, b"OK",
+                                     "text/plain")
+                    return
                 body = _parse(raw, self.headers.get("Content-Type", ""))
                 body.update({k: v[0] for k, v in parse_qs(url.query).items()})
                 if url.path.startswith(API_PREFIX):

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
+import tempfile
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -35,6 +38,9 @@ ARTICLE = (
     "The city council approved the new budget on Tuesday after a long debate.\n\n"
     "Critics said the plan ignored road repairs in the northern districts."
 )
+
+# ARTICLE's report: its one group, as the first line of the group's section.
+EXACT_REPEAT = "🔁 *¶1 = ¶3* · same wording — cut ¶3"
 
 _counter = itertools.count(1)
 
@@ -67,6 +73,7 @@ class SlackHarness:
         self.url = f"http://127.0.0.1:{server.port}"
         self._http = httpx.Client(timeout=10)
         self._signer = SignatureVerifier(SECRET)
+        self.team = TEAM_ID  # the workspace requests come from unless they say otherwise
 
     def close(self) -> None:
         self._http.close()
@@ -103,8 +110,9 @@ class SlackHarness:
 
     def event(
         self, event: dict[str, Any], *, event_id: str | None = None, retry_num: int | None = None,
-        team: str = TEAM_ID, **options: Any,
+        team: str | None = None, **options: Any,
     ) -> Response:
+        team = team or self.team
         envelope = {
             "token": "legacy-verification-token",
             "team_id": team,
@@ -172,6 +180,48 @@ class SlackHarness:
         return self.post(urlencode({"payload": json.dumps(payload)}),
                          "application/x-www-form-urlencoded")
 
+    def block_action(
+        self, message: Call, button: dict[str, Any], *, user: str = USER,
+        channel: str = CHANNEL, team: str | None = None,
+    ) -> Response:
+        """A button press on a message the bot posted, as Slack sends it: a signed form post
+        whose ``payload`` is the block_actions JSON (with the message and its blocks)."""
+        ts = str(message.body.get("ts") or self.fake.posted_ts(message))
+        team = team or self.team
+        payload = {
+            "type": "block_actions", "token": "legacy-verification-token",
+            "api_app_id": "A0APP", "trigger_id": new_id("trigger."),
+            "user": {"id": user, "username": "editor", "name": "editor", "team_id": team},
+            "team": {"id": team, "domain": "fake"},
+            "container": {"type": "message", "message_ts": ts, "channel_id": channel,
+                          "is_ephemeral": False},
+            "channel": {"id": channel, "name": "news"},
+            "message": {"type": "message", "ts": ts, "bot_id": "BBOT",
+                        "text": message.body.get("text"), "blocks": message.blocks,
+                        "thread_ts": message.body.get("thread_ts")},
+            "response_url": self.fake.response_url(new_id("act")),
+            "actions": [{"type": "button", "action_id": button["action_id"],
+                         "block_id": button.get("block_id", "b"), "value": button["value"],
+                         "text": button["text"], "action_ts": f"{time.time():.6f}"}],
+            "state": {"values": {}},
+        }
+        return self.post(urlencode({"payload": json.dumps(payload)}),
+                         "application/x-www-form-urlencoded")
+
+    def edit_direct_message(
+        self, ts: str, text: str, previous: str, *, channel: str = "D0DM"
+    ) -> Response:
+        """The message event Slack sends when the user edits DM ``ts`` (message_changed)."""
+        event_ts = new_ts()
+        event = {
+            "type": "message", "subtype": "message_changed", "channel_type": "im",
+            "channel": channel, "hidden": True, "ts": event_ts, "event_ts": event_ts,
+            "message": {"type": "message", "user": USER, "text": text, "ts": ts,
+                        "edited": {"user": USER, "ts": event_ts}},
+            "previous_message": {"type": "message", "user": USER, "text": previous, "ts": ts},
+        }
+        return self.event(event)
+
     # -- waiting for the outcome -------------------------------------------------------------
 
     def finished(self, ts: str, *, timeout: float = 10.0) -> str:
@@ -192,6 +242,8 @@ def settings_for(fake: FakeSlack, **env: str) -> Settings:
         "SLACK_SIGNING_SECRET": SECRET,
         "SLACK_API_BASE_URL": fake.base_url,
         "PORT": "0",
+        # The buttons' store: a file of this app's own, never one in the working directory.
+        "CHECKDUPES_FEEDBACK": str(Path(tempfile.mkdtemp(prefix="checkdupes-fb-")) / "fb.db"),
         **env,
     })
 
@@ -228,5 +280,31 @@ def section_texts(blocks: list[dict[str, Any]]) -> list[str]:
         if "text" in block:
             texts.append(block["text"]["text"])
         texts.extend(f["text"] for f in block.get("fields", []))
-        texts.extend(e.get("text", "") for e in block.get("elements", []))
+        texts.extend(e["text"] for e in block.get("elements", []) if isinstance(e.get("text"), str))
     return texts
+
+
+def first_lines(blocks: list[dict[str, Any]]) -> list[str]:
+    """The first line of every text of ``blocks``: a group's "🔁 *¶1 = ¶3* · …" heading."""
+    return [t.split("\n", 1)[0] for t in section_texts(blocks)]
+
+
+def group_names(blocks: list[dict[str, Any]]) -> set[str]:
+    """The groups a report lists, as their paragraphs ("¶1 = ¶3", "A¶2 = B¶1")."""
+    found = set()
+    for line in first_lines(blocks):
+        match = re.match(r"\S+ \*([A-Z]?¶\d+(?: = [A-Z]?¶\d+)*)", line)
+        if match:
+            found.add(match.group(1))
+    return found
+
+
+def buttons(blocks: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """The buttons of a message by action_id (section accessories and actions blocks)."""
+    found: dict[str, list[dict[str, Any]]] = {}
+    for block in blocks:
+        elements = [block["accessory"]] if "accessory" in block else block.get("elements", [])
+        for element in elements:
+            if element.get("type") == "button":
+                found.setdefault(element["action_id"], []).append(element)
+    return found

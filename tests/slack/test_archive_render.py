@@ -39,8 +39,8 @@ def test_an_entry_shows_both_sides_the_link_the_date_and_the_kind() -> None:
     (message,) = render_report(_report(_seen(1, story)))
 
     texts = section_texts(message["blocks"])
-    assert texts[0] == "1 seen before in 3 paragraphs"
-    assert texts[1:6] == [
+    assert texts[:2] == ["1 seen before", "3 paragraphs"]
+    assert texts[2:7] == [
         "*Seen before* · passages that repeat stories checked earlier",
         "*¶2 ↔ ¶5 of “Fire at the plant”* · 🔁 exact repeat · 0.97\n"
         f"🔗 <https://news.example/fire|Fire at the plant> · checked {DATE}",
@@ -49,7 +49,7 @@ def test_an_entry_shows_both_sides_the_link_the_date_and_the_kind() -> None:
         "*Summary*\n• A summary.",
     ]
     assert [b["type"] for b in message["blocks"]] == [
-        "header", "divider", "section", "section", "divider", "section"
+        "header", "context", "divider", "section", "section", "divider", "section"
     ]
     assert "Seen before" in message["text"] and "Old text." in message["text"]
 
@@ -78,7 +78,7 @@ def test_conflicts_read_before_and_now_and_titles_are_escaped() -> None:
 
     text = "\n".join(section_texts(render_report(_report(seen))[0]["blocks"]))
 
-    assert "⚠️ conflicting facts · 0.97" in text
+    assert "⚖️ conflicting facts · 0.97" in text
     assert "\nDiffers: before 11 → now 15" in text
     assert "“&lt;!channel&gt; Fire &amp; smoke”" in text and "<!channel>" not in text
     assert "<https://news.example/a?x=1&amp;y=2|" in text

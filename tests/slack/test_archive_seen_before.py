@@ -23,7 +23,7 @@ def test_an_article_checked_yesterday_is_seen_before_in_another_channel(
 
     link = permalink("C1", yesterday)
     texts = section_texts(reply.blocks)
-    assert texts[0] == "1 seen before in 3 paragraphs"
+    assert texts[:2] == ["1 seen before", "3 paragraphs"]
     assert "*Seen before* · passages that repeat stories checked earlier" in texts
     assert any(
         t.startswith("*¶2 ↔ ¶2 of a Slack message* · 🔁 exact repeat · 1.00\n"
@@ -47,7 +47,7 @@ def test_a_conflicting_fact_reads_before_and_now(archived: Archived) -> None:
     _, reply = archived.check(FOLLOW_UP + "\n\n" + changed.split("\n\n")[0], "C2")
 
     assert "Differs: before 11 → now 15" in everything(reply)
-    assert "⚠️ conflicting facts" in everything(reply)
+    assert "⚖️ conflicting facts" in everything(reply)
 
 
 @pytest.mark.parametrize(

@@ -46,6 +46,6 @@ def test_report_too_large_for_one_message_is_split_within_limits(slack: SlackHar
             if block["type"] == "section":
                 assert len(block["text"]["text"]) <= MAX_SECTION_CHARS
                 assert all(len(f["text"]) <= MAX_FIELD_CHARS for f in block.get("fields", []))
-                pair_headings += "↔" in block["text"]["text"]
+                pair_headings += block["text"]["text"].startswith("🔁 *¶")
     assert pair_headings == 40
     assert replies[-1].blocks[-1]["elements"][0]["text"] == f"Part {len(replies)} of {len(replies)}"

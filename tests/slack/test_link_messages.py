@@ -101,7 +101,7 @@ def test_a_link_is_fetched_and_checked(slack: SlackHarness, site: _Site) -> None
     assert slack.finished(ts) == DONE
     (reply,) = slack.replies(ts)
     texts = section_texts(reply.blocks)
-    assert any(t.startswith("*¶1 ↔ ¶3* · 🔁 exact") for t in texts)
+    assert any(t.startswith("🔁 *¶1 = ¶3* · same wording") for t in texts)
     # The article site never sees Slack credentials.
     assert site.requests and all("authorization" not in r for r in site.requests)
     assert all(slack.settings.bot_token not in str(r) for r in site.requests)
@@ -112,8 +112,8 @@ def test_two_links_are_compared(slack: SlackHarness, site: _Site) -> None:
 
     assert slack.finished(ts) == DONE
     texts = section_texts(slack.replies(ts)[0].blocks)
-    assert "of 2 articles" in texts[0]
-    assert any(t.startswith("*A¶1 ↔ B¶2*") for t in texts)
+    assert "of 2 articles" in texts[1]
+    assert any("*A¶1 = A¶3 = B¶2*" in t for t in texts), texts
 
 
 def test_a_missing_page_gets_a_friendly_reply(slack: SlackHarness, site: _Site) -> None:

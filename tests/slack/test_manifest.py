@@ -34,7 +34,7 @@ def test_manifest_matches_the_listeners() -> None:
     assert settings["socket_mode_enabled"] is False
     assert set(manifest["oauth_config"]["scopes"]["bot"]) == {
         "app_mentions:read", "chat:write", "commands", "im:history", "reactions:write",
-        "files:read", "channels:history", "channels:read", "users:read",
+        "files:read", "channels:history", "channels:read", "files:write", "users:read",
     }
 
 

@@ -7,7 +7,17 @@ import time
 
 import pytest
 
-from tests.slack.harness import ARTICLE, CHANNEL, DONE, FAILED, SlackHarness, new_ts, section_texts
+from tests.slack.harness import (
+    ARTICLE,
+    CHANNEL,
+    DONE,
+    EXACT_REPEAT,
+    FAILED,
+    SlackHarness,
+    first_lines,
+    new_ts,
+    section_texts,
+)
 
 
 def test_mention_replies_in_the_thread_of_the_mention(slack: SlackHarness) -> None:
@@ -19,9 +29,9 @@ def test_mention_replies_in_the_thread_of_the_mention(slack: SlackHarness) -> No
     assert reply.body["channel"] == CHANNEL
     assert reply.authorization == f"Bearer {slack.settings.bot_token}"
     texts = section_texts(reply.blocks)
-    assert texts[0] == "1 repeated passage in 4 paragraphs"
-    assert "*¶1 ↔ ¶3* · 🔁 exact repeat · 1.00" in texts
-    assert "¶1 ↔ ¶3" in reply.body["text"]  # the plain-text fallback says it too
+    assert texts[0] == "1 repeat to cut"
+    assert EXACT_REPEAT in [t.split("\n")[0] for t in texts]
+    assert "¶1 = ¶3" in reply.body["text"]  # the plain-text fallback says it too
     assert any(t.startswith("*Summary*") for t in texts)
     # 👀 while working, then ✅ with 👀 removed.
     reactions = [(c.method, c.body["name"]) for c in slack.fake.calls(timestamp=ts)]
@@ -49,7 +59,7 @@ def test_mention_in_a_thread_without_text_checks_the_thread_parent(slack: SlackH
     body = lookup.body
     assert (body["channel"], body["ts"], body["limit"]) == (CHANNEL, parent, "1")
     (reply,) = slack.replies(parent)
-    assert "*¶1 ↔ ¶3* · 🔁 exact repeat · 1.00" in section_texts(reply.blocks)
+    assert EXACT_REPEAT in first_lines(reply.blocks)
 
 
 def test_a_thread_parent_the_bot_cannot_read_gets_a_friendly_reply(slack: SlackHarness) -> None:
@@ -108,7 +118,7 @@ def test_no_repeats_is_a_clear_answer(slack: SlackHarness) -> None:
 
     assert slack.finished(ts) == DONE
     (reply,) = slack.replies(ts)
-    assert section_texts(reply.blocks)[0] == "No repeated passages in 4 paragraphs."
+    assert section_texts(reply.blocks)[0] == "No repeats found"
 
 
 def test_two_articles_separated_by_dashes_are_compared(slack: SlackHarness) -> None:
@@ -119,8 +129,8 @@ def test_two_articles_separated_by_dashes_are_compared(slack: SlackHarness) -> N
     assert slack.finished(ts) == DONE
     (reply,) = slack.replies(ts)
     texts = section_texts(reply.blocks)
-    assert "in 4 paragraphs of 2 articles" in texts[0]
-    assert any(t.startswith("*A¶1 ↔ B¶2*") for t in texts)
+    assert texts[1].startswith("4 paragraphs of 2 articles")
+    assert any("*A¶1 = B¶2*" in t for t in texts)
 
 
 

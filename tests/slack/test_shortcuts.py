@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from tests.slack.harness import ARTICLE, DONE, SlackHarness, new_id, new_ts, section_texts
+from tests.slack.harness import (
+    ARTICLE,
+    DONE,
+    EXACT_REPEAT,
+    SlackHarness,
+    first_lines,
+    new_id,
+    new_ts,
+)
 
 
 def test_shortcut_checks_the_message_and_replies_in_its_thread(slack: SlackHarness) -> None:
@@ -13,7 +21,7 @@ def test_shortcut_checks_the_message_and_replies_in_its_thread(slack: SlackHarne
     assert response.status == 200
     assert slack.finished(ts) == DONE
     (reply,) = slack.replies(ts)
-    assert "*¶1 ↔ ¶3* · 🔁 exact repeat · 1.00" in section_texts(reply.blocks)
+    assert EXACT_REPEAT in first_lines(reply.blocks)
 
 
 def test_shortcut_on_a_reply_answers_in_the_same_thread(slack: SlackHarness) -> None:
@@ -36,4 +44,4 @@ def test_shortcut_where_the_bot_is_not_a_member_answers_ephemerally(slack: Slack
     (answer,) = slack.fake.wait_for("respond")
     assert answer.body["response_type"] == "ephemeral"
     assert answer.body["replace_original"] is False
-    assert "*¶1 ↔ ¶3* · 🔁 exact repeat · 1.00" in section_texts(answer.blocks)
+    assert EXACT_REPEAT in first_lines(answer.blocks)

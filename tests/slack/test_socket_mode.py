@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 
 from bot.settings import Settings
@@ -12,13 +14,14 @@ from tests.slack.fake_slack import FakeSlack
 from tests.slack.harness import TOKEN
 
 
-def test_socket_mode_handler_is_built_without_connecting() -> None:
+def test_socket_mode_handler_is_built_without_connecting(tmp_path: Path) -> None:
     fake = FakeSlack(TOKEN).start()
     try:
         settings = Settings.from_env({
             "SLACK_BOT_TOKEN": TOKEN,
             "SLACK_APP_TOKEN": "xapp-1-A0APP-123-abc",
             "SLACK_API_BASE_URL": fake.base_url,
+            "CHECKDUPES_FEEDBACK": str(tmp_path / "feedback.sqlite3"),
         })
         app = create_app(settings, analyzer=build_analyzer(settings, HashingEncoder()))
 

@@ -8,8 +8,9 @@ from typing import Any
 
 from slack_bolt import App, BoltResponse
 
+from bot.slack.actions import ReportActions
 from bot.slack.archive_commands import ArchiveCommands
-from bot.slack.listeners import commands, direct_messages, mentions, shortcuts
+from bot.slack.listeners import actions, commands, direct_messages, mentions, shortcuts
 from bot.slack.listeners.timing import stamp_received
 from bot.slack.logfmt import kv
 from bot.slack.service import CheckService
@@ -17,13 +18,17 @@ from bot.slack.service import CheckService
 log = logging.getLogger("bot.requests")
 
 
-def register_all(app: App, service: CheckService, archive_commands: ArchiveCommands) -> None:
+def register_all(
+    app: App, service: CheckService, archive_commands: ArchiveCommands,
+    report_actions: ReportActions,
+) -> None:
     app.use(ack_rate_limited)
     app.use(stamp_received)
     mentions.register(app, service)
     commands.register(app, service, archive_commands)
-    direct_messages.register(app, service)
+    direct_messages.register(app, service, report_actions)
     shortcuts.register(app, service)
+    actions.register(app, report_actions)
 
 
 def ack_rate_limited(body: dict[str, Any], next_: Callable[[], None]) -> BoltResponse | None:

@@ -105,11 +105,12 @@ def start_worker(settings: Settings) -> CheckWorker:
         ) from None
     try:
         archive = settings.archive.open()  # once per process, like the model
+        feedback = settings.open_feedback()  # what the reports' buttons need, and verdicts
     except ArchiveError as error:
         raise StartupError(str(error)) from None
     log.info(kv(event="loading_model"))
     analyzer = build_analyzer(settings)  # once per process: every job uses it
-    jobs.install(build_checker(settings, client, analyzer, archive=archive))
+    jobs.install(build_checker(settings, client, analyzer, archive=archive, feedback=feedback))
     queue = job_queue(connect_redis(settings.redis_url), settings)
     return CheckWorker(queue, lost_after_s=settings.worker_lost_after_s)
 
