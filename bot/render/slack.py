@@ -14,8 +14,6 @@ and a report must never fail to arrive because it is long.
 
 from __future__ import annotations
 
-import difflib
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC
@@ -29,6 +27,7 @@ from bot.core.lexical import normalize
 from bot.core.pairs import Pair, ParagraphRef, SentencePair, SentenceRef
 from bot.core.seen_before import SeenBefore, StoryRef
 from bot.core.segment import Document
+from bot.render.diff import Segment, mark_values, sides
 from bot.render.labels import KIND_WORDS, article_letter, paragraph_label, sentence_label, trim
 
 Message = dict[str, Any]
@@ -335,44 +334,25 @@ def _scores(group: Group) -> str:
     return f"_{', '.join(parts)}_"
 
 
-_TOKEN = re.compile(r"\S+")
-
-
 def _word_changes(a: str, b: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
-    """Character spans of the words only ``a`` has (removed) and only ``b`` has (added).
-
-    Words are compared as exact copies are (case and punctuation ignored), so a changed
-    comma is not a change. A private helper until render.diff lands (the lead unifies).
-    """
-    tokens_a, tokens_b = list(_TOKEN.finditer(a)), list(_TOKEN.finditer(b))
-    keys_a = [normalize(t.group()) for t in tokens_a]
-    keys_b = [normalize(t.group()) for t in tokens_b]
-    removed: list[tuple[int, int]] = []
-    added: list[tuple[int, int]] = []
-    matcher = difflib.SequenceMatcher(None, keys_a, keys_b, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag in ("replace", "delete") and i2 > i1:
-            removed.append((tokens_a[i1].start(), tokens_a[i2 - 1].end()))
-        if tag in ("replace", "insert") and j2 > j1:
-            added.append((tokens_b[j1].start(), tokens_b[j2 - 1].end()))
-    return removed, added
+    """Character spans of the words only ``a`` has (removed) and only ``b`` has (added)."""
+    first, second = sides(a, b)
+    return _spans(first, "removed"), _spans(second, "added")
 
 
 def _spans_of(text: str, values: Sequence[str]) -> list[tuple[int, int]]:
-    """Where the differing values stand in ``text`` (whole words, any case), in order."""
-    spans = []
-    for value in values:
-        if not value.strip():
-            continue
-        pattern = r"(?<!\w)" + re.escape(value) + r"(?!\w)"
-        spans += [m.span() for m in re.finditer(pattern, text, flags=re.IGNORECASE)]
-    merged: list[tuple[int, int]] = []
-    for start, end in sorted(spans):
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
-        else:
-            merged.append((start, end))
-    return merged
+    """Where the differing values stand in ``text`` (whole words), in order."""
+    return _spans(mark_values(text, values), "conflict")
+
+
+def _spans(segments: Sequence[Segment], kind: str) -> list[tuple[int, int]]:
+    """The character spans of the segments of one kind (segments join to the passage)."""
+    spans, at = [], 0
+    for segment in segments:
+        if segment.kind == kind and segment.text.strip():
+            spans.append((at, at + len(segment.text)))
+        at += len(segment.text)
+    return spans
 
 
 def _excerpt(text: str, spans: Sequence[tuple[int, int]], mark: str,
@@ -425,24 +405,10 @@ def _summaries(report: Report, labels: _Labels) -> list[_Item]:
     if not labels.prefixed:
         return [_summary("*Summary*", report.summary)] if report.summary else []
     items = []
-    for doc, sentences in enumerate(_per_document(report)):
+    for doc, sentences in enumerate(report.summaries):
         if sentences:
             items.append(_summary(f"*Summary of {article_letter(doc)}*", sentences))
     return items
-
-
-def _per_document(report: Report) -> list[tuple[str, ...]]:
-    """Each article's summary: its sentences in the joint summary, else its lead."""
-    own: list[list[str]] = [[] for _ in report.documents]
-    texts = [{s.text for p in d.paragraphs for s in p.sentences} for d in report.documents]
-    for sentence in report.summary:
-        doc = next((k for k, known in enumerate(texts) if sentence in known), None)
-        if doc is not None:
-            own[doc].append(sentence)
-    for doc, document in enumerate(report.documents):
-        if not own[doc]:  # the lead: news puts what matters first
-            own[doc] = [s.text for p in document.paragraphs for s in p.sentences][:2]
-    return [tuple(s) for s in own]
 
 
 def _report_buttons(report_id: str, groups: Sequence[Group]) -> _Item:

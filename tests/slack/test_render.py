@@ -27,9 +27,11 @@ from tests.slack.harness import buttons, section_texts
 
 
 def _report(texts: list[str], pairs: Sequence[Pair], sentence_pairs: Sequence[SentencePair] = (),
-            summary: tuple[str, ...] = ("A summary sentence.",)) -> Report:
+            summary: tuple[str, ...] = ("A summary sentence.",),
+            summaries: tuple[tuple[str, ...], ...] = ()) -> Report:
     documents = tuple(segment(t, source=f"doc{k}") for k, t in enumerate(texts))
-    return Report(documents, tuple(pairs), tuple(sentence_pairs), summary)
+    return Report(documents, tuple(pairs), tuple(sentence_pairs), summary,
+                  summaries=summaries or (summary,))
 
 
 def _pair(a: int, b: int, kind: Kind = "paraphrase", doc_b: int = 0, **kw: Any) -> Pair:
@@ -117,7 +119,7 @@ def test_near_verbatim_copies_mark_the_words_that_differ_even_past_the_first_300
     assert lines[1].startswith(">*¶1* …")
     assert lines[1].endswith("council ~approved~ the plan on Tuesday.")
     assert lines[2].startswith(">*¶3* …")
-    assert lines[2].endswith("council *passed* the plan on Tuesday *night.*")
+    assert lines[2].endswith("council *passed* the plan on Tuesday *night*.")  # not the stop
 
 
 def test_conflicts_mark_the_values_in_both_passages_and_say_what_differs() -> None:
@@ -139,7 +141,8 @@ def test_conflicts_mark_the_values_in_both_passages_and_say_what_differs() -> No
 
 def test_two_articles_are_labelled_a_and_b_with_a_summary_each() -> None:
     report = _report(["One said. Uno.\n\nTwo.", "Three.\n\nFour.\n\nFive."],
-                     [_pair(1, 2, doc_b=1)], summary=("One said.",))
+                     [_pair(1, 2, doc_b=1)], summary=("One said.",),
+                     summaries=(("One said.",), ("Three.", "Four.")))
 
     texts = section_texts(render_report(report)[0]["blocks"])
 
@@ -147,7 +150,7 @@ def test_two_articles_are_labelled_a_and_b_with_a_summary_each() -> None:
     assert texts[1] == ("5 paragraphs of 2 articles · *A*: doc0 · *B*: doc1 · "
                         "1 group of passages that say the same thing")
     assert texts[2].startswith("♻️ *A¶2 = B¶3* ·")
-    # A's summary is its own; B, absent from the joint summary, gets its lead.
+    # Each article's summary under its own letter.
     assert texts[-2:] == ["*Summary of A*\n• One said.", "*Summary of B*\n• Three.\n• Four."]
 
 
