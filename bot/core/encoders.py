@@ -7,6 +7,8 @@ half the memory, and no torch import once the export is cached.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from bot.core.embed import Encoder
 from bot.core.errors import BadSetting
 
@@ -16,8 +18,13 @@ KINDS = ("torch", "onnx")
 DEFAULT_KIND = "onnx"
 
 
-def load_encoder(kind: str = DEFAULT_KIND) -> Encoder:
+def load_encoder(
+    kind: str = DEFAULT_KIND, *, on_prepare: Callable[[], None] | None = None
+) -> Encoder:
     """Build the encoder named `kind` ("torch" or "onnx"); each import happens only here.
+
+    `on_prepare` is called before a one-off slow step (the ONNX export on a machine's first
+    run, 8-10 s), so the edge can tell the user; never when the model is ready.
 
     Raises BadSetting for another name (it comes from CHECKDUPES_ENCODER).
     """
@@ -29,7 +36,24 @@ def load_encoder(kind: str = DEFAULT_KIND) -> Encoder:
     if name == "onnx":
         from bot.core.embed_onnx import OnnxEncoder
 
-        return OnnxEncoder()
+        return OnnxEncoder(on_prepare=on_prepare)
     raise BadSetting(
         f"CHECKDUPES_ENCODER={kind!r} is not an encoder: use one of {', '.join(KINDS)}."
     )
+
+
+def needs_prepare(kind: str = DEFAULT_KIND) -> bool:
+    """True when loading `kind` will first run a slow one-off preparation (the ONNX export)."""
+    if kind.strip().lower() != "onnx":
+        return False
+    from bot.core.embed_onnx import needs_prepare as onnx_needs_prepare
+
+    return onnx_needs_prepare()
+
+
+def prepare(kind: str = DEFAULT_KIND, *, on_prepare: Callable[[], None] | None = None) -> None:
+    """Run `kind`'s one-off preparation now (for ``checkdupes --prepare``); a no-op when ready."""
+    if kind.strip().lower() == "onnx":
+        from bot.core.embed_onnx import prepare as onnx_prepare
+
+        onnx_prepare(on_prepare=on_prepare)
