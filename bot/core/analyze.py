@@ -11,7 +11,7 @@ import numpy as np
 
 from bot.core.embed import Encoder, encode_unique, pool_sentences
 from bot.core.errors import TooLong, TooShort
-from bot.core.pairs import Pair, ParagraphRef, Passage, Rules, SentencePair, find_pairs
+from bot.core.pairs import Pair, ParagraphRef, Passage, Rules, SentencePair, mine
 from bot.core.seen_before import SeenBefore
 from bot.core.segment import Document
 from bot.core.summarize import SummaryRules, summarize
@@ -33,6 +33,9 @@ class Report:
     # Paragraphs that repeat stories checked earlier; None when no archive was consulted
     # (so the JSON keeps its keys), () when one was and nothing repeats.
     seen_before: tuple[SeenBefore, ...] | None = None
+    # More pairs than bot.core.mining.MiningLimits allows (a paste of hundreds of copies):
+    # the lists hold the first ones in reading order.
+    truncated: bool = False
 
 
 class Analyzer:
@@ -80,7 +83,8 @@ class Analyzer:
         if passages is None:
             passages = self.embed(documents)
         embedded = time.perf_counter()
-        pairs, sentence_pairs = find_pairs(passages, self.rules)
+        found = mine(passages, self.rules)
+        pairs, sentence_pairs = found.pairs, found.sentence_pairs
         mined = time.perf_counter()
 
         summary = self._summary(passages, pairs, sentence_pairs)
@@ -96,6 +100,7 @@ class Analyzer:
                 "summarize": _ms(done - mined),
                 "total": _ms(done - started),
             },
+            truncated=found.truncated,
         )
 
     def embed(self, documents: Sequence[Document]) -> list[Passage]:

@@ -27,7 +27,7 @@ import numpy as np
 
 from bot.core.embed import Vectors
 from bot.core.facts import Conflict, find_conflicts
-from bot.core.lexical import normalize, number_counts, word_similarity
+from bot.core.lexical import content_words, normalize, number_counts, word_similarity
 from bot.core.mining import (
     MiningLimits,
     across,
@@ -171,6 +171,11 @@ class EvidenceTable:
         if dense:
             self.cosine = self.vectors @ self.vectors.T
             self.rare_words = self.rare_rows @ self.rare_rows.T
+            # The rows drop words no other text has, so a text's similarity to itself is
+            # not their dot product: 1, as before, for any text with content words.
+            np.fill_diagonal(
+                self.rare_words, [1.0 if content_words(p.text) else 0.0 for p in passages]
+            )
         self._numbers: dict[int, Counter[str]] = {}
 
     def numbers(self, i: int) -> Counter[str]:
@@ -295,10 +300,10 @@ def judge(
 def _coverage(a: Passage, b: Passage) -> float:
     """Length-weighted share of each paragraph's sentences that have a close counterpart."""
     sims = a.sentence_vectors @ b.sentence_vectors.T
-    weights_a = np.array([len(s) for s in a.sentences], dtype=np.float32)
-    weights_b = np.array([len(s) for s in b.sentences], dtype=np.float32)
-    cover_a = float(np.average(sims.max(axis=1), weights=weights_a))
-    cover_b = float(np.average(sims.max(axis=0), weights=weights_b))
+    weights_a = np.fromiter((len(s) for s in a.sentences), np.float32, len(a.sentences))
+    weights_b = np.fromiter((len(s) for s in b.sentences), np.float32, len(b.sentences))
+    cover_a = float(sims.max(axis=1) @ weights_a) / float(weights_a.sum())
+    cover_b = float(sims.max(axis=0) @ weights_b) / float(weights_b.sum())
     return (cover_a + cover_b) / 2
 
 
