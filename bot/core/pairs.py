@@ -89,7 +89,7 @@ class Passage:
     text: str
     sentences: tuple[str, ...]
     sentence_vectors: Vectors
-    vector: Vectors  # the whole paragraph, encoded as one text
+    vector: Vectors  # the whole paragraph (pooled from its sentences by Analyzer.embed)
 
 
 @dataclass(frozen=True)
