@@ -1,6 +1,13 @@
 """Speed and cost of the engine with each encoder, each measured in a fresh process.
 
     python -m benchmarks.speed [--encoders torch,onnx] [--runs 20]
+    python -m benchmarks.speed --scaling [--repeats 3]
+
+``--scaling``: the whole ``checkdupes --json`` process on 1k-30k-word texts of real BBC
+paragraphs, side by side in the same run with plain sentence-transformers
+``util.paraphrase_mining`` on the same paragraphs and sentences (its own process): wall time,
+stage times, peak RSS (medians of ``--repeats``, the two alternating), and the compute floor
+of the tokens checkdupes encodes. The encoder is ``$CHECKDUPES_ENCODER`` (default onnx).
 
 For each encoder:
 - cold start: ``checkdupes examples/water-main-break.txt --json`` with CHECKDUPES_ENCODER set
@@ -136,9 +143,8 @@ def child(kind: str, mode: str, runs: int) -> dict[str, Any]:
             t0 = time.perf_counter()
             analyzer.analyze([document])
             seconds.append(time.perf_counter() - t0)
-            encoded = list(dict.fromkeys(
-                [p.text for p in document.paragraphs]
-                + [s.text for p in document.paragraphs for s in p.sentences]))
+            # Each distinct sentence once: paragraph vectors are pooled from them.
+            encoded = list(dict.fromkeys(s.text for p in document.paragraphs for s in p.sentences))
             tokens.append(_token_lengths(tokenizer, encoded))
         floor = [sum(flops_per_sequence(n) for n in lengths) for lengths in tokens]
         latency[str(words)] = {
@@ -267,13 +273,125 @@ def cli_cold_start(kind: str, repeats: int = 3) -> dict[str, Any] | None:
     return {"wall_s": statistics.median(walls), "walls": walls, "peak_rss_mb": max(rss)}
 
 
+SCALING_WORDS = (1000, 5000, 10000, 20000, 30000)
+
+
+def plain_child(path: str) -> dict[str, Any]:
+    """Plain paraphrase_mining on a text's paragraphs and sentences, in this fresh process."""
+    started = time.perf_counter()
+    from sentence_transformers import SentenceTransformer, util
+
+    from bot.core.embed import model_path
+    from bot.core.segment import segment
+
+    model = SentenceTransformer(model_path(), device="cpu")
+    loaded = time.perf_counter()
+    document = segment(Path(path).read_text(encoding="utf-8"))
+    paragraphs = [p.text for p in document.paragraphs]
+    sentences = [s.text for p in document.paragraphs for s in p.sentences]
+    t0 = time.perf_counter()
+    found = util.paraphrase_mining(model, paragraphs, show_progress_bar=False)
+    found += util.paraphrase_mining(model, sentences, show_progress_bar=False)
+    done = time.perf_counter()
+    return {"load_s": loaded - started, "encode_and_mine_s": done - t0, "pairs": len(found),
+            "rss_mb": _rss_mb()}
+
+
+def scaling(repeats: int) -> dict[str, Any]:
+    """The scaling table: checkdupes CLI against plain paraphrase_mining, same texts, same run."""
+    import tempfile
+
+    tokenizer = _tokenizer()
+    gflops = matmul_flops()
+    rate = max(gflops.values()) * 1e9
+    rows: list[dict[str, Any]] = []
+    load_before = os.getloadavg()[0]
+    with tempfile.TemporaryDirectory() as folder:
+        for words in SCALING_WORDS:
+            text = sized_articles(words, 1, start=0)[0]
+            path = Path(folder) / f"{words}.txt"
+            path.write_text(text, encoding="utf-8")
+            from bot.core.segment import segment
+
+            document = segment(text)
+            sentences = list(
+                dict.fromkeys(s.text for p in document.paragraphs for s in p.sentences)
+            )
+            tokens = _token_lengths(tokenizer, sentences)
+            ours: list[tuple[float, float, dict[str, float]]] = []
+            plain: list[tuple[float, float, dict[str, Any]]] = []
+            for _ in range(repeats):
+                out, wall, rss = _timed([sys.executable, "-m", "bot.cli", str(path), "--json"],
+                                        cwd=ROOT)
+                ours.append((wall, rss, json.loads(out)["timings_ms"]))
+                out, wall, rss = _timed([sys.executable, "-m", "benchmarks.speed", "--plain",
+                                         str(path)], cwd=ROOT)
+                result = json.loads(out.splitlines()[-1][len("RESULT "):])
+                plain.append((wall, rss, result))
+            floor_s = sum(flops_per_sequence(n) for n in tokens) / rate
+            med = statistics.median
+            rows.append({
+                "words": len(text.split()), "paragraphs": len(document.paragraphs),
+                "sentences": len(sentences), "tokens": sum(tokens), "floor_s": floor_s,
+                "wall_s": med(w for w, _, _ in ours), "walls": [w for w, _, _ in ours],
+                "peak_rss_mb": max(r for _, r, _ in ours),
+                **{f"{k}_ms": med(t[k] for _, _, t in ours)
+                   for k in ("embed", "mine", "summarize", "total")},
+                "plain_wall_s": med(w for w, _, _ in plain),
+                "plain_walls": [w for w, _, _ in plain],
+                "plain_peak_rss_mb": max(r for _, r, _ in plain),
+                "plain_encode_and_mine_s": med(p["encode_and_mine_s"] for _, _, p in plain),
+            })
+    return {"rows": rows, "matmul_gflops": gflops, "repeats": repeats,
+            "encoder": os.environ.get("CHECKDUPES_ENCODER") or "onnx",
+            "loadavg_1m_before": load_before, "loadavg_1m_after": os.getloadavg()[0]}
+
+
+def print_scaling(results: dict[str, Any]) -> None:
+    print("\n## Scaling: checkdupes --json against plain paraphrase_mining "
+          f"({os.cpu_count()} CPUs, "
+          f"1-min load {results['loadavg_1m_before']:.2f} before, "
+          f"{results['loadavg_1m_after']:.2f} after; medians of {results['repeats']})\n")
+    rows = []
+    for r in results["rows"]:
+        rows.append([
+            f"{r['words']:,}", r["paragraphs"], r["sentences"], f"{r['wall_s']:.2f}",
+            f"{r['embed_ms'] / 1000:.2f}", f"{r['mine_ms'] / 1000:.2f}",
+            f"{r['total_ms'] / 1000:.2f}", f"{r['peak_rss_mb']:.0f}",
+            f"{r['plain_wall_s']:.2f}", f"{r['plain_encode_and_mine_s']:.2f}",
+            f"{r['plain_peak_rss_mb']:.0f}",
+            f"{r['wall_s'] / r['plain_wall_s']:.2f}x",
+            f"{r['total_ms'] / 1000 / r['plain_encode_and_mine_s']:.2f}x",
+            f"{r['tokens']:,}", f"{r['floor_s']:.2f}",
+            f"{r['embed_ms'] / 1000 / r['floor_s']:.1f}x",
+        ])
+    print(markdown_table(["words", "paragraphs", "sentences", "wall s", "embed s", "mine s",
+                          "analysis (total) s", "peak RSS MB", "plain wall s",
+                          "plain encode+mine s", "plain peak RSS MB", "wall / plain",
+                          "analysis / plain encode+mine", "tokens encoded", "floor s",
+                          "embed / floor"], rows))
+    print(f"\nfloor = FLOPs of the tokens encoded / {max(results['matmul_gflops'].values()):.0f} "
+          "GFLOP/s (numpy float32 matmul, best measured)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scaling", action="store_true")
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--plain", help=argparse.SUPPRESS)
     parser.add_argument("--encoders", default="torch,onnx")
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--mode", default="full", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.plain:
+        print("RESULT " + json.dumps(plain_child(args.plain)))
+        return
+    if args.scaling:
+        table = scaling(args.repeats)
+        print_scaling(table)
+        write_results("speed-scaling", table)
+        return
     if args.child:
         print("RESULT " + json.dumps(child(args.child, args.mode, args.runs)))
         return

@@ -76,6 +76,39 @@ def test_unknown_encoder_is_a_bad_setting() -> None:
         load_encoder("tensorflow")
 
 
+def test_prepare_says_so_before_exporting_and_only_once(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    events: list[str] = []
+
+    def fake_export(model_dir: object, target: Path) -> Path:
+        events.append("export")
+        target.write_bytes(b"onnx")
+        return target
+
+    monkeypatch.setattr(embed_onnx, "export_onnx", fake_export)
+    folder = tmp_path / "cache"
+    assert embed_onnx.needs_prepare(directory=folder, quantize=False)
+    path = embed_onnx.prepare(
+        directory=folder, quantize=False, on_prepare=lambda: events.append("told")
+    )
+    assert events == ["told", "export"]  # the user hears of the wait before it starts
+    assert path.is_file() and path == embed_onnx.onnx_file(directory=folder, quantize=False)
+    assert not embed_onnx.needs_prepare(directory=folder, quantize=False)
+    embed_onnx.prepare(directory=folder, quantize=False, on_prepare=lambda: events.append("told"))
+    assert events == ["told", "export"]  # cached: neither told nor exported again
+
+
+def test_encoders_tell_whether_preparation_is_needed(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from bot.core import encoders
+
+    monkeypatch.setenv("CHECKDUPES_CACHE_DIR", str(tmp_path / "empty"))
+    assert encoders.needs_prepare("onnx")
+    assert not encoders.needs_prepare("torch")  # nothing to prepare: weights are shipped
+
+
 # ---------------------------------------------------------------------------- with the export
 
 

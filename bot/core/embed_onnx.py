@@ -29,7 +29,7 @@ import os
 import shutil
 import tempfile
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -85,20 +85,61 @@ def max_seq_length(model_dir: str | Path) -> int:
     return 256
 
 
-def ensure_onnx(
+def onnx_file(
     model_dir: str | Path | None = None,
     *,
     directory: str | Path | None = None,
     quantize: bool = True,
 ) -> Path:
-    """The cached ONNX file for this model, exporting it first when it is not there yet."""
+    """Where the cached ONNX file for this model lives (whether or not it is there yet)."""
     source = Path(model_dir or model_path())
     folder = Path(directory) if directory is not None else cache_dir()
     suffix = "int8" if quantize else "fp32"
     fingerprint = model_fingerprint(source, quantize=quantize)
-    target = folder / f"all-MiniLM-L6-v2-{fingerprint}.{suffix}.onnx"
+    return folder / f"all-MiniLM-L6-v2-{fingerprint}.{suffix}.onnx"
+
+
+def needs_prepare(
+    model_dir: str | Path | None = None,
+    *,
+    directory: str | Path | None = None,
+    quantize: bool = True,
+) -> bool:
+    """True when the first use will export the model (8-10 s, imports torch): the edge can
+    say so, or run ``prepare`` ahead of time."""
+    return not onnx_file(model_dir, directory=directory, quantize=quantize).is_file()
+
+
+def prepare(
+    model_dir: str | Path | None = None,
+    *,
+    directory: str | Path | None = None,
+    quantize: bool = True,
+    on_prepare: Callable[[], None] | None = None,
+) -> Path:
+    """Export and cache the model now if needed (``on_prepare`` is called first, only then);
+    the cached file's path."""
+    return ensure_onnx(model_dir, directory=directory, quantize=quantize, on_prepare=on_prepare)
+
+
+def ensure_onnx(
+    model_dir: str | Path | None = None,
+    *,
+    directory: str | Path | None = None,
+    quantize: bool = True,
+    on_prepare: Callable[[], None] | None = None,
+) -> Path:
+    """The cached ONNX file for this model, exporting it first when it is not there yet.
+
+    `on_prepare` is called just before a (slow) export, never when the file is cached.
+    """
+    source = Path(model_dir or model_path())
+    target = onnx_file(source, directory=directory, quantize=quantize)
     if target.is_file():
         return target
+    if on_prepare is not None:
+        on_prepare()
+    folder = target.parent
     folder.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".export-", dir=folder))
     try:
@@ -181,12 +222,15 @@ class OnnxEncoder:
         threads: int = 2,
         quantize: bool = True,
         spin: bool = False,
+        on_prepare: Callable[[], None] | None = None,
     ) -> None:
         import onnxruntime
         from tokenizers import Tokenizer
 
         model_dir = Path(path or model_path())
-        self.model_file = ensure_onnx(model_dir, directory=cache, quantize=quantize)
+        self.model_file = ensure_onnx(
+            model_dir, directory=cache, quantize=quantize, on_prepare=on_prepare
+        )
         self._tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
         self._tokenizer.enable_truncation(max_length=max_seq_length(model_dir))
         self._tokenizer.no_padding()  # padded per batch below, to the batch's longest text

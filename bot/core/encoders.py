@@ -8,6 +8,7 @@ half the memory, and no torch import once the export is cached.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from typing import Any
 
 from bot.core.embed import Encoder
@@ -19,12 +20,19 @@ KINDS = ("torch", "onnx")
 DEFAULT_KIND = "onnx"
 
 
-def load_encoder(kind: str = DEFAULT_KIND, *, factory: str = "") -> Encoder:
+def load_encoder(
+    kind: str = DEFAULT_KIND,
+    *,
+    factory: str = "",
+    on_prepare: Callable[[], None] | None = None,
+) -> Encoder:
     """Build the encoder named `kind` ("torch" or "onnx"); each import happens only here.
 
     ``factory`` ("module:callable", CHECKDUPES_ENCODER_FACTORY) is called instead when set:
     it lets a process started by a test, or an experiment, use another encoder without code
-    here knowing it. Raises BadSetting for an unknown kind or a factory that cannot be loaded.
+    here knowing it. ``on_prepare`` is called before a one-off slow step (the ONNX export on
+    a machine's first run, 8-10 s), so the edge can tell the user; never when the model is
+    ready. Raises BadSetting for an unknown kind or a factory that cannot be loaded.
     """
     if factory:
         return _from_factory(factory)
@@ -36,10 +44,27 @@ def load_encoder(kind: str = DEFAULT_KIND, *, factory: str = "") -> Encoder:
     if name == "onnx":
         from bot.core.embed_onnx import OnnxEncoder
 
-        return OnnxEncoder()
+        return OnnxEncoder(on_prepare=on_prepare)
     raise BadSetting(
         f"CHECKDUPES_ENCODER={kind!r} is not an encoder: use one of {', '.join(KINDS)}."
     )
+
+
+def needs_prepare(kind: str = DEFAULT_KIND) -> bool:
+    """True when loading `kind` will first run a slow one-off preparation (the ONNX export)."""
+    if kind.strip().lower() != "onnx":
+        return False
+    from bot.core.embed_onnx import needs_prepare as onnx_needs_prepare
+
+    return onnx_needs_prepare()
+
+
+def prepare(kind: str = DEFAULT_KIND, *, on_prepare: Callable[[], None] | None = None) -> None:
+    """Run `kind`'s one-off preparation now (for ``checkdupes --prepare``); a no-op when ready."""
+    if kind.strip().lower() == "onnx":
+        from bot.core.embed_onnx import prepare as onnx_prepare
+
+        onnx_prepare(on_prepare=on_prepare)
 
 
 def _from_factory(path: str) -> Encoder:

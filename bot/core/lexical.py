@@ -4,6 +4,7 @@ within the article (what two paragraphs share that the rest of the story does no
 from __future__ import annotations
 
 import difflib
+import functools
 import math
 import re
 import unicodedata
@@ -32,11 +33,16 @@ def normalize(text: str) -> str:
 
 def word_similarity(a: str, b: str) -> float:
     """How much of the wording two passages share, in order (1.0: the same words)."""
-    words_a = [w.lower() for w in tokens(a) if w[0].isalnum() or w[0] in "$€£"]
-    words_b = [w.lower() for w in tokens(b) if w[0].isalnum() or w[0] in "$€£"]
+    words_a, words_b = _words(a), _words(b)
     if not words_a or not words_b:
         return 0.0
     return difflib.SequenceMatcher(None, words_a, words_b, autojunk=False).ratio()
+
+
+@functools.lru_cache(maxsize=4096)
+def _words(text: str) -> tuple[str, ...]:
+    # Cached: a long article compares each passage with several others.
+    return tuple(w.lower() for w in tokens(text) if w[0].isalnum() or w[0] in "$€£")
 
 
 def content_words(text: str) -> list[str]:

@@ -18,7 +18,7 @@ sentence pairs, under stricter rules because single sentences are noisier.
 
 from __future__ import annotations
 
-import itertools
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -29,12 +29,16 @@ import numpy as np
 from bot.core.embed import Vectors
 from bot.core.facts import Conflict, find_conflicts
 from bot.core.fitted import EvidenceModel, model_from_json, read_rules_file
-from bot.core.lexical import (
-    Specifics,
-    normalize,
-    number_counts,
-    rare_word_similarity,
-    word_similarity,
+from bot.core.lexical import Specifics, content_words, normalize, number_counts, word_similarity
+from bot.core.mining import (
+    MiningLimits,
+    across,
+    groups_of,
+    neighbours,
+    rare_word_matrix,
+    top_pairs,
+    unique_pairs,
+    within,
 )
 
 Kind = Literal["exact", "near_verbatim", "paraphrase", "conflicting"]
@@ -87,7 +91,7 @@ class Passage:
     text: str
     sentences: tuple[str, ...]
     sentence_vectors: Vectors
-    vector: Vectors  # the whole paragraph, encoded as one text
+    vector: Vectors  # the whole paragraph (pooled from its sentences by Analyzer.embed)
 
 
 # The evidence the fitted model weighs, by name (rules.json names the ones it uses).
@@ -175,38 +179,50 @@ class Rules:
 
 
 class EvidenceTable:
-    """The pairwise signals of one request, computed once for all its paragraphs."""
+    """The pairwise signals of one request, computed once for all its paragraphs.
 
-    def __init__(self, passages: Sequence[Passage]) -> None:
+    ``dense=True`` (paragraphs: at most Limits.max_paragraphs) also keeps the n x n
+    ``cosine`` and ``rare_words`` matrices that ``judge`` and the archive read; ``dense=False``
+    (sentences: thousands) keeps only per-row data, and ``of`` computes a pair's evidence
+    from its two rows, so memory grows with n, not n^2.
+    """
+
+    def __init__(self, passages: Sequence[Passage], *, dense: bool = True) -> None:
         self.passages = passages
-        vectors = np.stack([p.vector for p in passages])
-        self.cosine = vectors @ vectors.T
-        # Exact copies count once: a paragraph pasted again would otherwise be every
-        # paragraph's closest "third" neighbour (no margin left for a real paraphrase) and
-        # make the words it shares with that paraphrase look common to the article.
+        self.vectors = np.stack([p.vector for p in passages]).astype(np.float32, copy=False)
+        self.rare_rows = rare_word_matrix([p.text for p in passages])
+        self.neighbours = neighbours(self.vectors)
+        # Equal ids: exact copies (each text normalised once, not once per pair).
         distinct: dict[str, int] = {}
-        unique = [distinct.setdefault(normalize(p.text), len(distinct)) for p in passages]
-        self.text_ids = unique  # equal ids: exact copies (normalised once, not once per pair)
-        firsts: list[int] = []  # the first passage of each distinct text
-        for k, u in enumerate(unique):
-            if u == len(firsts):
-                firsts.append(k)
-        spread = np.ix_(unique, unique)  # distinct-text matrix -> one row per passage
-        self._runner_up = _runner_up(self.cosine[np.ix_(firsts, firsts)])[spread]
-        self.rare_words = rare_word_similarity([passages[k].text for k in firsts])[spread]
-        self._numbers = [number_counts(p.text) for p in passages]
+        self.text_ids = [distinct.setdefault(normalize(p.text), len(distinct)) for p in passages]
+        if dense:
+            self.cosine = self.vectors @ self.vectors.T
+            self.rare_words = self.rare_rows @ self.rare_rows.T
+            # The rows drop words no other text has, so a text's similarity to itself is
+            # not their dot product: 1, as before, for any text with content words.
+            np.fill_diagonal(
+                self.rare_words, [1.0 if content_words(p.text) else 0.0 for p in passages]
+            )
+        self._numbers: dict[int, Counter[str]] = {}
+
+    def numbers(self, i: int) -> Counter[str]:
+        if i not in self._numbers:  # on demand: only judged pairs need the numbers
+            self._numbers[i] = number_counts(self.passages[i].text)
+        return self._numbers[i]
 
     def of(self, i: int, j: int) -> Evidence:
+        cosine = float(self.vectors[i] @ self.vectors[j])
+        runner_up = max(self.neighbours.runner_up(i, j), self.neighbours.runner_up(j, i))
         cover_a, cover_b = _coverages(self.passages[i], self.passages[j])
         return Evidence(
-            cosine=float(self.cosine[i, j]),
-            margin=float(self.cosine[i, j] - max(self._runner_up[i, j], self._runner_up[j, i])),
+            cosine=cosine,
+            margin=cosine - runner_up,
             coverage=(cover_a + cover_b) / 2,
-            rare_words=float(self.rare_words[i, j]),
-            shared_numbers=sum((self._numbers[i] & self._numbers[j]).values()),
+            rare_words=float(self.rare_rows[i] @ self.rare_rows[j]),
+            shared_numbers=sum((self.numbers(i) & self.numbers(j)).values()),
             coverage_best=max(cover_a, cover_b),
             specifics=self._specifics.overlap(i, j) if self.measure_all else 0.0,
-            mutual=_mutual(self.cosine, self._nearest, i, j) if self.measure_all else 0.0,
+            mutual=_mutual(self._nearest, i, j) if self.measure_all else 0.0,
         )
 
     # The shipped model does not weigh specifics or mutual (they did not help held out), so
@@ -220,23 +236,85 @@ class EvidenceTable:
 
     @cached_property
     def _nearest(self) -> np.ndarray:
-        masked = self.cosine.copy()
+        masked = self.vectors @ self.vectors.T
         np.fill_diagonal(masked, -np.inf)
         return np.asarray(masked.argmax(axis=1))
 
 
+@dataclass(frozen=True)
+class Mined:
+    pairs: list[Pair]
+    sentence_pairs: list[SentencePair]
+    truncated: bool = False  # more pairs than MiningLimits allows: the first ones are kept
+
+
 def find_pairs(passages: Sequence[Passage], rules: Rules) -> tuple[list[Pair], list[SentencePair]]:
     """Paragraph pairs (a < b) that repeat each other, and lone repeated sentences."""
+    mined = mine(passages, rules)
+    return mined.pairs, mined.sentence_pairs
+
+
+def mine(
+    passages: Sequence[Passage], rules: Rules, limits: MiningLimits | None = None
+) -> Mined:
+    """find_pairs, saying whether the pair lists were cut at `limits`.
+
+    Paragraphs with the same normalised text form a group judged once (its copies are exact
+    pairs); distinct texts are judged only against their closest few (``top_pairs``), and a
+    judged pair holds for every copy of either side.
+    """
+    limits = limits or MiningLimits()
     if len(passages) < 2:
-        return [], []
-    table = EvidenceTable(passages)
-    pairs = []
-    for i, j in itertools.combinations(range(len(passages)), 2):
-        pair = judge(passages[i], passages[j], table, i, j, rules)
-        if pair is not None:
-            pairs.append(pair)
-    paired = {(p.a, p.b) for p in pairs}
-    return pairs, _sentence_pairs(passages, paired, rules)
+        return Mined([], [])
+    groups, group = groups_of([normalize(p.text) for p in passages])
+    reps = [passages[g[0]] for g in groups]
+    judged: dict[tuple[int, int], Pair] = {}
+    if len(reps) >= 2:
+        table = EvidenceTable(reps)
+        candidates = top_pairs(table.vectors, rules.candidate_cosine, limits.paragraph_neighbours)
+        for x, y in candidates.tolist():
+            pair = judge(reps[x], reps[y], table, x, y, rules)
+            if pair is not None:
+                judged[(x, y)] = pair
+    spans = [within(g) for g in groups if len(g) > 1]
+    spans += [across(groups[x], groups[y]) for x, y in judged]
+    members = unique_pairs(np.concatenate(spans)) if spans else np.zeros((0, 2), np.int64)
+    pairs = [
+        _member_pair(passages, int(a), int(b), group, groups, judged, rules)
+        for a, b in members[: limits.max_pairs]
+    ]
+    paired_groups = {(x, y) for x, y in judged} | {(y, x) for x, y in judged}
+    sentence_pairs, cut = _sentence_pairs(passages, group, paired_groups, rules, limits)
+    return Mined(pairs, sentence_pairs, truncated=len(members) > limits.max_pairs or cut)
+
+
+def _member_pair(
+    passages: Sequence[Passage],
+    a: int,
+    b: int,
+    group: np.ndarray,
+    groups: Sequence[Sequence[int]],
+    judged: dict[tuple[int, int], Pair],
+    rules: Rules,
+) -> Pair:
+    """The pair (a, b) of passages: an exact copy, or a judged pair of group representatives
+    carried over to these members (aligned and checked for conflicts on their own text)."""
+    first, second = passages[a], passages[b]
+    x, y = int(group[a]), int(group[b])
+    if x == y:
+        return Pair(first.ref, second.ref, "exact", 1.0, _align(first, second, rules))
+    rep = judged[(x, y)] if (x, y) in judged else judged[(y, x)]
+    if (x, y) in judged and a == groups[x][0] and b == groups[y][0]:
+        return rep
+    aligned = _align(first, second, rules)
+    conflicts = _conflicts(first, second, aligned)
+    kind: Kind = rep.kind
+    if conflicts:
+        kind = "conflicting"
+    elif kind == "conflicting":  # the representatives conflict; these copies read alike
+        copy = word_similarity(first.text, second.text)
+        kind = "near_verbatim" if copy >= rules.near_verbatim else "paraphrase"
+    return Pair(first.ref, second.ref, kind, rep.score, aligned, conflicts)
 
 
 def judge(
@@ -265,33 +343,19 @@ def judge(
     return Pair(a.ref, b.ref, kind, round(float(score), 3), aligned, conflicts)
 
 
-def _runner_up(cosine: np.ndarray) -> np.ndarray:
-    """runner_up[i, j]: the closest item i has other than j (0 when there is none)."""
-    n = len(cosine)
-    masked = cosine.copy()
-    np.fill_diagonal(masked, -np.inf)
-    order = np.argsort(-masked, axis=1)
-    rows = np.arange(n)
-    best = masked[rows, order[:, 0]]
-    second = masked[rows, order[:, 1]] if n > 2 else np.full(n, -np.inf)
-    level = np.repeat(best[:, None], n, axis=1)
-    level[rows, order[:, 0]] = second  # for j = i's best, the runner-up is i's second best
-    return np.maximum(level, 0.0)
-
-
 def _coverages(a: Passage, b: Passage) -> tuple[float, float]:
     """Length-weighted share of each paragraph's sentences that have a close counterpart."""
     sims = a.sentence_vectors @ b.sentence_vectors.T
-    weights_a = np.array([len(s) for s in a.sentences], dtype=np.float32)
-    weights_b = np.array([len(s) for s in b.sentences], dtype=np.float32)
-    cover_a = float(np.average(sims.max(axis=1), weights=weights_a))
-    cover_b = float(np.average(sims.max(axis=0), weights=weights_b))
+    weights_a = np.fromiter((len(s) for s in a.sentences), np.float32, len(a.sentences))
+    weights_b = np.fromiter((len(s) for s in b.sentences), np.float32, len(b.sentences))
+    cover_a = float(sims.max(axis=1) @ weights_a) / float(weights_a.sum())
+    cover_b = float(sims.max(axis=0) @ weights_b) / float(weights_b.sum())
     return cover_a, cover_b
 
 
-def _mutual(cosine: np.ndarray, nearest: np.ndarray, i: int, j: int) -> float:
+def _mutual(nearest: np.ndarray, i: int, j: int) -> float:
     """1 when i and j are each other's nearest passage, 0.5 when one of them is, else 0."""
-    if len(cosine) < 3:
+    if len(nearest) < 3:
         return 1.0
     return (float(nearest[i] == j) + float(nearest[j] == i)) / 2
 
@@ -332,50 +396,95 @@ def _conflicts(a: Passage, b: Passage, aligned: Sequence[AlignedSentences]) -> t
 
 
 def _sentence_pairs(
-    passages: Sequence[Passage], paired: set[tuple[ParagraphRef, ParagraphRef]], rules: Rules
-) -> list[SentencePair]:
-    """Sentences that repeat one another from paragraphs that are not duplicates as a whole.
+    passages: Sequence[Passage],
+    paragraph_group: np.ndarray,
+    paired_groups: set[tuple[int, int]],
+    rules: Rules,
+    limits: MiningLimits,
+) -> tuple[list[SentencePair], bool]:
+    """Sentences that repeat one another from paragraphs that are not duplicates as a whole,
+    and whether the list was cut at the limit.
 
     Each sentence is treated as a one-sentence passage, so the same evidence (cosine, margin
-    over its other neighbours, rare words, shared numbers) serves both levels.
+    over its other neighbours, rare words, shared numbers) serves both levels. Sentences with
+    the same normalised text are judged once, against their closest few only.
     """
     refs = [
         SentenceRef(p.ref.doc, p.ref.paragraph, k)
         for p in passages
         for k in range(len(p.sentences))
     ]
-    singles = [
-        Passage(p.ref, text, (text,), vector[None, :], vector)
-        for p in passages
-        for text, vector in zip(p.sentences, p.sentence_vectors, strict=True)
+    owner = np.array([n for n, p in enumerate(passages) for _ in p.sentences], dtype=np.int64)
+    texts = [s for p in passages for s in p.sentences]
+    if len(texts) < 2:
+        return [], False
+    groups, group = groups_of([normalize(t) for t in texts])
+    vectors = np.concatenate([p.sentence_vectors for p in passages])
+    reps = [
+        Passage(passages[owner[g[0]]].ref, texts[g[0]], (texts[g[0]],), vectors[g[0]][None, :],
+                vectors[g[0]])
+        for g in groups
     ]
-    if len(singles) < 2:
-        return []
-    table = EvidenceTable(singles)
-    owner = np.array([(ref.doc, ref.paragraph) for ref in refs])
-    other_paragraph = (owner[:, None, :] != owner[None, :, :]).any(axis=2)
-    candidates = other_paragraph & (
-        (table.cosine >= rules.sentence_candidate) | (table.rare_words >= rules.sentence_candidate)
+    # A representative's paragraph, when all its copies sit in one paragraph (-1 otherwise):
+    # two sentences of one paragraph are never a pair.
+    home = np.array(
+        [owner[g[0]] if len(set(owner[g].tolist())) == 1 else -1 for g in groups], dtype=np.int64
     )
-    found = []
-    for i, j in zip(*np.nonzero(np.triu(candidates, k=1)), strict=True):
-        a, b = singles[i], singles[j]
-        if (a.ref, b.ref) in paired:
-            continue
-        judged = _judge_sentences(a.text, b.text, table.of(int(i), int(j)), rules)
-        if judged is not None:
-            kind, score = judged
-            conflicts = tuple(find_conflicts(a.text, b.text))
-            found.append(
-                SentencePair(
-                    refs[i],
-                    refs[j],
-                    "conflicting" if conflicts else kind,
-                    round(score, 3),
-                    conflicts,
-                )
+
+    def same_paragraph(start: int, stop: int) -> np.ndarray:
+        mine_ = home[start:stop, None]
+        return (mine_ == home[None, :]) & (mine_ >= 0)
+
+    judged: dict[tuple[int, int], tuple[Kind, float]] = {}
+    if len(reps) >= 2:
+        table = EvidenceTable(reps, dense=False)
+        k = limits.sentence_neighbours
+        candidates = unique_pairs(
+            np.concatenate(
+                [
+                    top_pairs(table.vectors, rules.sentence_candidate, k, exclude=same_paragraph),
+                    top_pairs(table.rare_rows, rules.sentence_candidate, k, exclude=same_paragraph),
+                ]
             )
-    return found
+        )
+        for x, y in candidates.tolist():
+            result = _judge_sentences(reps[x].text, reps[y].text, table.of(x, y), rules)
+            if result is not None:
+                judged[(x, y)] = result
+    spans = [within(g) for g in groups if len(g) > 1]
+    spans += [across(groups[x], groups[y]) for x, y in judged]
+    if not spans:
+        return [], False
+    members = unique_pairs(np.concatenate(spans))
+    # Only sentences of different paragraphs that are not a reported pair as a whole.
+    pa, pb = owner[members[:, 0]], owner[members[:, 1]]
+    keep = pa != pb
+    ga, gb = paragraph_group[pa], paragraph_group[pb]
+    keep &= ga != gb
+    if paired_groups:
+        codes = ga * len(passages) + gb
+        paired_codes = np.array([x * len(passages) + y for x, y in paired_groups])
+        keep &= ~np.isin(codes, paired_codes)
+    members = members[keep]
+    found: list[SentencePair] = []
+    for a, b in members.tolist():
+        x, y = int(group[a]), int(group[b])
+        kind: Kind
+        if x == y:
+            if min(len(texts[a].split()), len(texts[b].split())) < rules.min_sentence_words:
+                continue
+            kind, score = "exact", 1.0
+        else:
+            kind, score = judged[(x, y)] if (x, y) in judged else judged[(y, x)]
+        conflicts = tuple(find_conflicts(texts[a], texts[b]))
+        found.append(
+            SentencePair(
+                refs[a], refs[b], "conflicting" if conflicts else kind, round(score, 3), conflicts
+            )
+        )
+        if len(found) == limits.max_sentence_pairs:
+            return found, len(members) > len(found)
+    return found, False
 
 
 def _judge_sentences(a: str, b: str, evidence: Evidence, rules: Rules) -> tuple[Kind, float] | None:

@@ -52,6 +52,8 @@ def report_to_dict(report: Report) -> dict[str, Any]:
         "summaries": [list(summary) for summary in report.summaries],
         "timings_ms": dict(report.timings_ms),
     }
+    if report.truncated:  # a paste with more pairs than are listed (the first are kept)
+        result["truncated"] = True
     if report.seen_before is not None:  # only when an archive was consulted
         result["seen_before"] = [_seen_before(s) for s in report.seen_before]
     return result
