@@ -274,3 +274,33 @@ def test_clean_cuts_the_copies_and_keeps_both_sides_of_a_conflict(tmp_path, caps
     assert paragraphs[2] in kept and paragraphs[5] in kept  # the editor decides: 11 or 15
     assert kept.count(paragraphs[6]) == 1 and paragraphs[9] not in kept  # the copies go
     assert paragraphs[4] in kept
+
+
+def test_prepare_says_it_once_then_the_model_is_ready(tmp_path, capsys, monkeypatch):
+    from bot.core import embed_onnx
+
+    def fake_ensure(model_dir=None, *, directory=None, quantize=True, on_prepare=None):
+        target = embed_onnx.onnx_file(model_dir or embed_onnx.model_path(), quantize=quantize)
+        if not target.is_file():  # as the real one does, but without the ~10 s export
+            on_prepare()
+            target.parent.mkdir(parents=True)
+            target.write_bytes(b"onnx")
+        return target
+
+    monkeypatch.setattr(embed_onnx, "ensure_onnx", fake_ensure)
+    monkeypatch.setenv("CHECKDUPES_CACHE_DIR", str(tmp_path / "models"))
+    monkeypatch.setenv("CHECKDUPES_ENCODER", "onnx")
+
+    assert cli.main(["--prepare"]) == 0
+    out, err = capsys.readouterr()
+    assert err == "checkdupes: preparing the model, once: ~10 s\n"
+    assert out == "The onnx model is prepared.\n"
+
+    assert cli.main(["--prepare"]) == 0
+    assert capsys.readouterr() == ("The onnx model is ready.\n", "")
+
+
+def test_prepare_takes_no_input(capsys):
+    with pytest.raises(SystemExit) as exited:
+        cli.main(["--prepare", "story.txt"])
+    assert exited.value.code == 2 and "--prepare takes no INPUT" in capsys.readouterr().err

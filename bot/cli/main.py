@@ -13,8 +13,16 @@ from dataclasses import dataclass
 from bot.cli.archive import archive_main, closing_archive
 from bot.cli.feedback import feedback_main
 from bot.cli.inputs import input_link, read_document
-from bot.cli.running import EXIT_BAD_INPUT, EncoderFactory, encoder, progress, run
+from bot.cli.running import (
+    EXIT_BAD_INPUT,
+    EncoderFactory,
+    encoder,
+    progress,
+    run,
+    say_preparing,
+)
 from bot.core.analyze import Analyzer, Limits
+from bot.core.encoders import needs_prepare, prepare
 from bot.render.terminal import MAX_ENTRIES
 from bot.settings import Settings
 
@@ -28,9 +36,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "inputs",
-        nargs="+",
+        nargs="*",
         metavar="INPUT",
         help="a text file, an http(s) URL, or - for standard input (one or two)",
+    )
+    parser.add_argument(
+        "--prepare",
+        action="store_true",
+        help="prepare the model now (the int8 ONNX export, once per machine, about 10 s) and "
+        "exit: for an install or release step, so the first check is not the slow one",
     )
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     parser.add_argument(
@@ -79,7 +93,11 @@ def main(
         return feedback_main(argv[1:])
     parser = build_parser()
     args = parser.parse_args(argv)
-    if len(args.inputs) > 2:
+    if args.prepare:
+        if args.inputs:
+            parser.error("--prepare takes no INPUT")
+        return run(prepare_model)
+    if not 1 <= len(args.inputs) <= 2:
         parser.error("give one INPUT, or two to compare")
     if args.clean and args.json:
         print("checkdupes: --clean prints the article as text: drop --json.", file=sys.stderr)
@@ -97,6 +115,15 @@ def main(
             style=style,
         )
     )
+
+
+def prepare_model() -> str:
+    """checkdupes --prepare: the one-off preparation of the encoder the settings name."""
+    settings = Settings.from_env(os.environ, slack=False)
+    if not needs_prepare(settings.encoder):
+        return f"The {settings.encoder} model is ready.\n"
+    prepare(settings.encoder, on_prepare=say_preparing)
+    return f"The {settings.encoder} model is prepared.\n"
 
 
 @dataclass(frozen=True)

@@ -82,4 +82,11 @@ def encoder(settings: Settings, factory: EncoderFactory | None = None) -> Encode
     """The encoder for this run: ``factory``'s when given, else the one the settings name."""
     if factory is not None:
         return factory()
-    return load_encoder(settings.encoder, factory=settings.encoder_factory)
+    return load_encoder(
+        settings.encoder, factory=settings.encoder_factory, on_prepare=say_preparing
+    )
+
+
+def say_preparing() -> None:
+    """One line before the one-off model export, so a first run is not a silent 10 s."""
+    print("checkdupes: preparing the model, once: ~10 s", file=sys.stderr, flush=True)

@@ -241,7 +241,12 @@ def build_analyzer(settings: Settings, encoder: Encoder | None = None) -> Analyz
 
     Loading the model takes seconds: call this once, at startup.
     """
-    encoder = encoder or load_encoder(settings.encoder, factory=settings.encoder_factory)
+    encoder = encoder or load_encoder(
+        settings.encoder,
+        factory=settings.encoder_factory,
+        # `checkdupes --prepare` in a deploy step spares the first start this wait.
+        on_prepare=lambda: log.info(kv(event="preparing_model", once="~10 s")),
+    )
     return Analyzer(encoder, limits=Limits(max_chars=settings.max_chars))
 
 
