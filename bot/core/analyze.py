@@ -23,6 +23,14 @@ class Limits:
     max_chars: int = 200_000  # all documents of one request together
     max_paragraphs: int = 600
 
+    def check_size(self, size: int) -> None:
+        """TooLong for text over max_chars; edges call it before segmenting a large paste."""
+        if size > self.max_chars:
+            raise TooLong(
+                f"The text is {size:,} characters; the limit is {self.max_chars:,}. "
+                "Check a shorter part, or split it."
+            )
+
 
 @dataclass(frozen=True)
 class Report:
@@ -61,12 +69,7 @@ class Analyzer:
 
     def check(self, documents: Sequence[Document]) -> None:
         """Raise the domain error a user should see for input that cannot be analysed."""
-        size = sum(len(d.text) for d in documents)
-        if size > self.limits.max_chars:
-            raise TooLong(
-                f"The text is {size:,} characters; the limit is {self.limits.max_chars:,}. "
-                "Check a shorter part, or split it."
-            )
+        self.limits.check_size(sum(len(d.text) for d in documents))
         count = sum(len(d.paragraphs) for d in documents)
         if count > self.limits.max_paragraphs:
             raise TooLong(

@@ -266,7 +266,7 @@ def build_checker(
     downloader = FileDownloader(settings.bot_token, settings.file_origins, settings.max_file_bytes)
     return Checker(
         analyzer=analyzer,
-        inputs=InputReader(client, downloader, fetcher),
+        inputs=InputReader(client, downloader, fetcher, Limits(max_chars=settings.max_chars)),
         replies=Replier(client),
         conversations=Conversations(client),
         archive=archive,

@@ -21,6 +21,7 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.core.analyze import Limits
 from bot.core.errors import CheckdupesError, EmptyInput, UnsupportedInput
 from bot.core.markup import normalize_spaces, strip_user_mentions
 from bot.core.segment import Document, paragraph_spans, segment
@@ -62,10 +63,12 @@ class InputReader:
         client: WebClient,
         downloader: FileDownloader,
         fetcher: ArticleFetcher,
+        limits: Limits | None = None,
     ) -> None:
         self._client = client
         self._downloader = downloader
         self._fetcher = fetcher
+        self._limits = limits or Limits()
 
     def read(
         self,
@@ -103,6 +106,8 @@ class InputReader:
             readable(content.text), tuple(self._file_details(f) for f in content.files)
         )
         text_files = [f for f in content.files if is_text_file(f)]
+        # Sizes are checked before any text is segmented: a snippet may be a megabyte.
+        self._limits.check_size(len(content.text))
         if text_files:
             if len(text_files) > MAX_ARTICLES:
                 raise UnsupportedInput(_too_many("files"))
@@ -128,8 +133,10 @@ class InputReader:
         return _limit(documents_from_text(content.text, "message"))
 
     def _file_text(self, file: Mapping[str, Any]) -> str:
+        text = self._downloader.text(file)
+        self._limits.check_size(len(text))
         # A snippet is a paste too: invisible characters would hide an exact repeat.
-        return normalize_spaces(self._downloader.text(file))
+        return normalize_spaces(text)
 
     def _file_details(self, file: Mapping[str, Any]) -> Mapping[str, Any]:
         """Events may carry a file stub (``file_access: check_file_info``): ask for the rest."""

@@ -49,3 +49,17 @@ def test_report_too_large_for_one_message_is_split_within_limits(slack: SlackHar
                 pair_headings += block["text"]["text"].startswith("🔁 *¶")
     assert pair_headings == 40
     assert replies[-1].blocks[-1]["elements"][0]["text"] == f"Part {len(replies)} of {len(replies)}"
+
+
+def test_an_oversize_snippet_gets_a_friendly_reply(small_limit_app: SlackHarness) -> None:
+    slack = small_limit_app
+    content = ("*a " * 2000).encode()  # 6,000 characters: over the 2,000 of this app
+    url = slack.fake.add_file("paste.txt", content)
+    snippet = {"id": "F0PASTE", "name": "paste.txt", "mimetype": "text/plain",
+               "filetype": "text", "mode": "snippet", "size": len(content),
+               "url_private": url, "url_private_download": url}
+    ts, _ = slack.direct_message("", subtype="file_share", files=[snippet])
+
+    assert slack.finished(ts) == FAILED
+    (reply,) = slack.replies(ts)
+    assert "6,000 characters; the limit is 2,000" in reply.body["text"]
