@@ -35,3 +35,14 @@ def test_the_model_decides_by_its_weights():
 def test_the_shipped_model_weighs_only_features_the_engine_measures_by_default():
     # specifics and mutual are computed only when EvidenceTable.measure_all is set (fitting).
     assert not {"specifics", "mutual"} & set(Rules().model.features)
+
+
+def test_masked_lexical_evidence_ignores_changed_figures_and_lead_ins():
+    from bot.core.lexical import masked_content_words, masked_word_similarity, word_similarity
+
+    a, b = "At least 12 people died in the fire on Tuesday.", (
+        "In short, at least 15 people died in the fire on Wednesday.")
+    assert word_similarity(a, b) < 0.8
+    assert masked_word_similarity(a, b) == 1.0
+    assert masked_content_words('"We will rebuild," she told reporters.') == [
+        "rebuild", "reporter"]
