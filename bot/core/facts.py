@@ -139,12 +139,16 @@ def tokens(text: str) -> list[str]:
     return _TOKEN.findall(text)
 
 
+# A figure as one token: "12,000", "3.5%", "£3.2m", "9pm", "14:05"; not a code like "w0x1".
+_FIGURE = re.compile(r"[$€£]?\d[\d,.:]*(?:%|[a-z]{0,3})")
+
+
 def is_number_token(token: str) -> bool:
     """A token that states (part of) a figure or a date: digits, number words, multipliers,
     ordinals, weekdays, months. Masked when two passages are compared for the same claim."""
     word = token.lower()
     return (
-        any(c.isdigit() for c in word)
+        _FIGURE.fullmatch(word) is not None
         or word in _NUMBER_WORDS
         or word in _MULTIPLIERS
         or word in _WEEKDAYS
