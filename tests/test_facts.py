@@ -92,3 +92,27 @@ def test_the_same_number_written_another_way_is_no_conflict(a, b):
 )
 def test_an_updated_or_different_figure_is_a_conflict(a, b, expected):
     assert find_conflicts(a, b) == [Conflict(x, y) for x, y in expected]
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        # Figures of two different claims in one sentence pair: no conflict between them.
+        (
+            "In 1990 there were four people of working age per pensioner; today there are 2.3.",
+            "There are 2.3 working-age people per retiree, and pensions cost 38 billion a year.",
+        ),
+        (
+            "At 18-10 down a lot of teams would have gone into their shells, the coach said.",
+            "With his side eight points adrift, many teams would have retreated, the coach said.",
+        ),
+    ],
+)
+def test_figures_that_count_different_things_are_no_conflict(a, b):
+    assert find_conflicts(a, b) == []
+
+
+def test_the_same_count_changed_is_a_conflict_when_other_figures_stand_beside_it():
+    a = "About 12,000 homes in 3 towns were left without water on Tuesday."
+    b = "Some 18,500 homes in 3 towns were left without water on Tuesday."
+    assert find_conflicts(a, b) == [Conflict("12,000", "18,500")]

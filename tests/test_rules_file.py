@@ -35,3 +35,22 @@ def test_the_model_decides_by_its_weights():
 def test_the_shipped_model_weighs_only_features_the_engine_measures_by_default():
     # specifics and mutual are computed only when EvidenceTable.measure_all is set (fitting).
     assert not {"specifics", "mutual"} & set(Rules().model.features)
+
+
+def test_masked_lexical_evidence_ignores_changed_figures_and_lead_ins():
+    from bot.core.lexical import masked_content_words, masked_word_similarity, word_similarity
+
+    a, b = "At least 12 people died in the fire on Tuesday.", (
+        "In short, at least 15 people died in the fire on Wednesday.")
+    assert word_similarity(a, b) < 0.8
+    assert masked_word_similarity(a, b) == 1.0
+    assert masked_content_words('"We will rebuild," she told reporters.') == [
+        "rebuild", "reporter"]
+
+
+def test_codes_with_digits_in_them_are_words_not_figures():
+    # Masking every token with a digit made distinct coded paragraphs read as copies.
+    from bot.core.lexical import masked_word_similarity
+
+    assert masked_word_similarity("w0x1 w0x2 w0x3 w0x4", "w1x1 w1x2 w1x3 w1x4") == 0.0
+    assert masked_word_similarity("Flight BA123 left at 9pm", "Flight BA123 left at 11pm") == 1.0

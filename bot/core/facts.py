@@ -28,6 +28,9 @@ class Fact:
     value: str  # normalised, compared across the two sides
     surface: str  # as written, shown to the user
     position: int  # token index
+    # For numbers: the words around it ("14 miners", "injuring 31 people"), which say what
+    # is counted; two different figures are one claim only when they count the same thing.
+    context: frozenset[str] = frozenset()
 
 
 _TOKEN = re.compile(
@@ -134,6 +137,25 @@ _POSSESSIVE = re.compile(r"['’]s$")
 
 def tokens(text: str) -> list[str]:
     return _TOKEN.findall(text)
+
+
+# A figure as one token: "12,000", "3.5%", "£3.2m", "9pm", "14:05"; not a code like "w0x1".
+_FIGURE = re.compile(r"[$€£]?\d[\d,.:]*(?:%|[a-z]{0,3})")
+
+
+def is_number_token(token: str) -> bool:
+    """A token that states (part of) a figure or a date: digits, number words, multipliers,
+    ordinals, weekdays, months. Masked when two passages are compared for the same claim."""
+    word = token.lower()
+    return (
+        _FIGURE.fullmatch(word) is not None
+        or word in _NUMBER_WORDS
+        or word in _MULTIPLIERS
+        or word in _WEEKDAYS
+        or word in _MONTHS
+        or word in _FRACTIONS
+        or word in ("dozen", "dozens", "half", "quarter", "percent", "per", "cent")
+    )
 
 
 @dataclass(frozen=True)
@@ -315,7 +337,8 @@ def extract_facts(text: str) -> list[Fact]:
         number = _read_number(words, i)
         if number is not None:
             surface = " ".join(words[i : number.end + 1])
-            facts.append(Fact(f"number:{number.unit}", f"{number.value:g}", surface, i))
+            facts.append(Fact(f"number:{number.unit}", f"{number.value:g}", surface, i,
+                              _context(words, i, number.end)))
             skip_until = number.end
         elif lowered in _WEEKDAYS:
             facts.append(Fact("weekday", lowered, word, i))
@@ -334,6 +357,22 @@ def extract_facts(text: str) -> list[Fact]:
         elif i > 0 and word[:1].isupper() and lowered not in _NOT_NAMES and word.isalpha():
             facts.append(Fact("name", lowered, word, i))
     return facts
+
+
+_CONTEXT_STOP = frozenset(
+    "a an the of to in on at for by with and or but is are was were be been has have had it "
+    "its this that as from which who about around some nearly almost more than over under "
+    "just only least most per cent percent up down".split()
+)
+
+
+def _context(words: list[str], start: int, end: int) -> frozenset[str]:
+    """Content words just before and after a number, lower-cased and cut to their first five
+    letters (a crude stem: "province"/"provincial", "injured"/"injuries")."""
+    near = words[max(0, start - 3) : start] + words[end + 1 : end + 4]
+    return frozenset(
+        w.lower()[:5] for w in near if w.isalpha() and w.lower() not in _CONTEXT_STOP
+    )
 
 
 def _dates(words: list[str]) -> dict[int, tuple[str, int]]:
@@ -365,10 +404,32 @@ def find_conflicts(a: str, b: str) -> list[Conflict]:
         only_a, only_b = _one_sided(
             [f for f in facts_a if f.kind == kind], [f for f in facts_b if f.kind == kind]
         )
+        if kind.startswith("number"):
+            alone = sum(f.kind == kind for f in facts_a) == 1 == sum(
+                f.kind == kind for f in facts_b)
+            conflicts += [Conflict(fa.surface, fb.surface)
+                          for fa, fb in _same_counted(only_a, only_b, alone)]
+            continue
         conflicts += [
             Conflict(fa.surface, fb.surface) for fa, fb in zip(only_a, only_b, strict=False)
         ]
     return conflicts
+
+
+def _same_counted(only_a: list[Fact], only_b: list[Fact], alone: bool) -> list[tuple[Fact, Fact]]:
+    """Different figures that count the same thing ("16 miners" / "14 miners"): paired by
+    the words around them, or, when each side states just one such figure, with each other.
+    A figure of another claim in the same sentence ("two routes" / "year one") is no conflict."""
+    if alone:
+        return list(zip(only_a, only_b, strict=False))
+    pairs, used = [], set()
+    for fa in only_a:
+        for k, fb in enumerate(only_b):
+            if k not in used and fa.context & fb.context:
+                pairs.append((fa, fb))
+                used.add(k)
+                break
+    return pairs
 
 
 def _one_sided(facts_a: list[Fact], facts_b: list[Fact]) -> tuple[list[Fact], list[Fact]]:

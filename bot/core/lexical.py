@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from bot.core.facts import extract_facts, tokens
+from bot.core.facts import extract_facts, is_number_token, tokens
 
 _STOPWORDS = frozenset(
     """a an the of to in on at for by with and or but is are was were be been being has have
@@ -58,6 +58,62 @@ def content_words(text: str) -> list[str]:
                     break
         words.append(token)
     return words
+
+
+# Lead-ins that restatements open with ("Likewise,", "In the end,"): they say that a passage
+# restates, not what it says, and hard negatives open with them too, so words they bring
+# must not count as shared content.
+_LEAD_IN = re.compile(
+    r"^\W*(?:likewise|similarly|ultimately|overall|again|once again|in the end|in short|"
+    r"in sum|in summary|to sum up|to summarise|to summarize|put simply|simply put|"
+    r"in other words|all in all|in conclusion|taken together|above all|in essence|"
+    r"at bottom|that is|again and again|as noted|as we have seen|crucially|in brief|"
+    r"put another way|stated plainly|to be clear|the upshot is(?: that)?|bottom line)"
+    r"\b[,:;—–-]?\s*",
+    re.IGNORECASE,
+)
+# Reported speech and quotes say the same with other verbs and other persons ("I will" /
+# "she said she would"): neither speech verbs nor pronouns are content.
+_FRAME_WORDS = frozenset(
+    """told tells according added adds stated states explained explains noted notes insisted
+    insists argued argues claimed claims announced announces confirmed confirms warned warns
+    statement spokesman spokeswoman spokesperson me us him them my mine our ours its theirs
+    hers yours myself ourselves himself herself themselves would shall""".split()
+)
+
+
+def strip_lead_in(text: str) -> str:
+    """The sentence without a summarising connective in front ("In short, ...")."""
+    return _LEAD_IN.sub("", text, count=1)
+
+
+def masked_content_words(text: str) -> list[str]:
+    """content_words without the figures (numbers, number words, dates), lead-in
+    connectives, speech verbs and pronouns: what two passages share once a changed figure,
+    a quote turned into reported speech or a "Likewise," no longer count."""
+    words = []
+    for sentence in re.split(r"(?<=[.!?])\s+", text):
+        for word in content_words(strip_lead_in(sentence)):
+            if not is_number_token(word) and word not in _FRAME_WORDS:
+                words.append(word)
+    return words
+
+
+@functools.lru_cache(maxsize=4096)
+def _masked_words(text: str) -> tuple[str, ...]:
+    return tuple(
+        "#" if is_number_token(w) else w
+        for w in _words(strip_lead_in(text))
+    )
+
+
+def masked_word_similarity(a: str, b: str) -> float:
+    """word_similarity with every figure replaced by one placeholder and the lead-in
+    connective dropped: a copy whose numbers were changed still reads as a copy."""
+    words_a, words_b = _masked_words(a), _masked_words(b)
+    if not words_a or not words_b:
+        return 0.0
+    return difflib.SequenceMatcher(None, words_a, words_b, autojunk=False).ratio()
 
 
 def rare_word_similarity(texts: Sequence[str]) -> np.ndarray:

@@ -36,11 +36,13 @@ class MiningLimits:
     max_sentence_pairs: int = 1000
 
 
-def rare_word_matrix(texts: Sequence[str]) -> Matrix:
+def rare_word_matrix(
+    texts: Sequence[str], words_of: Callable[[str], list[str]] = content_words
+) -> Matrix:
     """Unit rows of TF-IDF with IDF over these texts (as lexical.rare_word_similarity), kept
     to the words at least two texts share: the others add nothing to any dot product between
     two texts, so rows @ rows.T is the same similarity at a fraction of the width."""
-    counts = [Counter(content_words(t)) for t in texts]
+    counts = [Counter(words_of(t)) for t in texts]
     frequency = Counter(w for c in counts for w in c)
     shared = {w: k for k, w in enumerate(sorted(w for w, f in frequency.items() if f >= 2))}
     n = len(texts)

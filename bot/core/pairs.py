@@ -29,7 +29,15 @@ import numpy as np
 from bot.core.embed import Vectors
 from bot.core.facts import Conflict, find_conflicts
 from bot.core.fitted import EvidenceModel, model_from_json, read_rules_file
-from bot.core.lexical import Specifics, content_words, normalize, number_counts, word_similarity
+from bot.core.lexical import (
+    Specifics,
+    content_words,
+    masked_content_words,
+    masked_word_similarity,
+    normalize,
+    number_counts,
+    word_similarity,
+)
 from bot.core.mining import (
     MiningLimits,
     across,
@@ -104,6 +112,9 @@ FEATURES = (
     "numbers",
     "specifics",
     "mutual",
+    "rare_masked",
+    "copy_masked",
+    "conflict",
 )
 
 
@@ -121,6 +132,14 @@ class Evidence:
     # Names and numbers both state, weighted by how rare they are in the request.
     specifics: float = 0.0
     mutual: float = 0.0  # 1: each is the other's nearest paragraph; 0.5: one way
+    # rare_words with the figures, lead-in connectives, speech verbs and pronouns left out:
+    # a claim restated with a changed figure, or a quote as reported speech, keeps its words.
+    rare_masked: float = 0.0
+    # word_similarity with every figure one placeholder (an edited copy with new numbers).
+    copy_masked: float = 0.0
+    # Same claim, other facts: the masked word similarity of the closest aligned sentence
+    # pair whose facts differ (0 when no aligned sentences conflict).
+    conflict: float = 0.0
 
     def features(self) -> dict[str, float]:
         return {
@@ -132,6 +151,9 @@ class Evidence:
             "numbers": min(self.shared_numbers, 3) / 3,
             "specifics": self.specifics,
             "mutual": self.mutual,
+            "rare_masked": self.rare_masked,
+            "copy_masked": self.copy_masked,
+            "conflict": self.conflict,
         }
 
 
@@ -145,6 +167,10 @@ class Rules:
     """Decision thresholds and the fitted model (benchmarks/tune_rules.py, docs/benchmarks.md)."""
 
     near_verbatim: float = 0.75  # word-sequence similarity (difflib ratio over words)
+    # A pair the model accepts on meaning whose wording is this close is a light edit, not a
+    # restatement: labelled near-verbatim copies reach 0.65 at least; a reordered sentence
+    # (tests/test_engine.py) reaches 0.63, so the cut sits just under the copies.
+    near_verbatim_kind: float = 0.64
     min_words: int = 6  # shorter paragraphs (headings, "WINNERS (once)") only match as copies
     candidate_cosine: float = 0.45  # below this no paragraph pair is judged on meaning
     # A paraphrase when the fitted logistic model over Evidence says so (logit >= 0).
@@ -213,7 +239,9 @@ class EvidenceTable:
     def of(self, i: int, j: int) -> Evidence:
         cosine = float(self.vectors[i] @ self.vectors[j])
         runner_up = max(self.neighbours.runner_up(i, j), self.neighbours.runner_up(j, i))
-        cover_a, cover_b = _coverages(self.passages[i], self.passages[j])
+        a, b = self.passages[i], self.passages[j]
+        cover_a, cover_b = _coverages(a, b)
+        wants = self.measure_all and FEATURES or self.measure
         return Evidence(
             cosine=cosine,
             margin=cosine - runner_up,
@@ -223,7 +251,18 @@ class EvidenceTable:
             coverage_best=max(cover_a, cover_b),
             specifics=self._specifics.overlap(i, j) if self.measure_all else 0.0,
             mutual=_mutual(self._nearest, i, j) if self.measure_all else 0.0,
+            rare_masked=(float(self._rare_masked[i] @ self._rare_masked[j])
+                         if "rare_masked" in wants else 0.0),
+            copy_masked=masked_word_similarity(a.text, b.text) if "copy_masked" in wants else 0.0,
+            conflict=_same_claim_other_facts(a, b) if "conflict" in wants else 0.0,
         )
+
+    # Features beyond the base five that the model in use weighs (mine() sets it from Rules).
+    measure: frozenset[str] = frozenset()
+
+    @cached_property
+    def _rare_masked(self) -> np.ndarray:
+        return rare_word_matrix([p.text for p in self.passages], masked_content_words)
 
     # The shipped model does not weigh specifics or mutual (they did not help held out), so
     # they cost nothing unless benchmarks/tune_rules.py asks for every feature.
@@ -271,6 +310,7 @@ def mine(
     judged: dict[tuple[int, int], Pair] = {}
     if len(reps) >= 2:
         table = EvidenceTable(reps)
+        table.measure = frozenset(rules.model.features)
         candidates = top_pairs(table.vectors, rules.candidate_cosine, limits.paragraph_neighbours)
         for x, y in candidates.tolist():
             pair = judge(reps[x], reps[y], table, x, y, rules)
@@ -336,6 +376,8 @@ def judge(
         if not rules.is_paraphrase(evidence) or _one_sentence_in_common(a, b, rules):
             return None
         kind, score = "paraphrase", evidence.cosine
+        if copy >= rules.near_verbatim_kind:
+            kind, score = "near_verbatim", copy
     aligned = _align(a, b, rules)
     conflicts = _conflicts(a, b, aligned)
     if conflicts:
@@ -351,6 +393,19 @@ def _coverages(a: Passage, b: Passage) -> tuple[float, float]:
     cover_a = float(sims.max(axis=1) @ weights_a) / float(weights_a.sum())
     cover_b = float(sims.max(axis=0) @ weights_b) / float(weights_b.sum())
     return cover_a, cover_b
+
+
+def _same_claim_other_facts(a: Passage, b: Passage, aligned: float = 0.5) -> float:
+    """How alike (mean of cosine and masked word similarity) the most alike sentence pair
+    (cosine >= `aligned`) whose facts conflict is: high when one sentence restates the other
+    with a changed figure, whether in the same words or not."""
+    sims = a.sentence_vectors @ b.sentence_vectors.T
+    best = 0.0
+    for i, j in zip(*np.nonzero(sims >= aligned), strict=True):
+        sa, sb = a.sentences[int(i)], b.sentences[int(j)]
+        if find_conflicts(sa, sb):
+            best = max(best, (masked_word_similarity(sa, sb) + float(sims[i, j])) / 2)
+    return best
 
 
 def _mutual(nearest: np.ndarray, i: int, j: int) -> float:
