@@ -218,7 +218,10 @@ class Ours:
 
         documents = []
         for d, paragraphs in enumerate(article.documents):
-            document = segment("\n\n".join(paragraphs), source=f"{article.id}#{d}")
+            # One line a paragraph: a BBC paragraph holding a bulleted list would otherwise
+            # be one paragraph per bullet (as a paste should be) and the labels would shift.
+            lines = [" ".join(p.split()) for p in paragraphs]
+            document = segment("\n\n".join(lines), source=f"{article.id}#{d}")
             if len(document.paragraphs) != len(paragraphs):
                 raise AssertionError(f"{article.id}: segment() made {len(document.paragraphs)} "
                                      f"paragraphs of {len(paragraphs)}")
