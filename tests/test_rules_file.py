@@ -81,3 +81,13 @@ def test_the_fit_keeps_weights_non_negative_on_collinear_evidence():
         examples.append(tune_rules.Example("g", tuple(values[f] for f in FEATURES), positive))
     model = tune_rules.fit(examples, ("cosine", "coverage"))
     assert min(model.weights) >= 0 and max(model.weights) > 0, model
+
+
+def test_a_lone_sentence_sharing_two_figures_needs_half_the_margin():
+    # "He was made coxswain in 1974 ... at 38 ... until 1991" / "He was 38 when they gave him
+    # the boat ... until 1991": the best match of each other, but only 0.07 above the next.
+    rules = Rules()
+    two = Evidence(0.75, 0.07, 0.75, 0.28, 2)
+    one = Evidence(0.75, 0.07, 0.75, 0.28, 1)
+    assert rules.is_sentence_paraphrase(two)
+    assert not rules.is_sentence_paraphrase(one)

@@ -196,9 +196,11 @@ class Rules:
     def is_sentence_paraphrase(self, e: Evidence) -> bool:
         if e.cosine >= self.sentence_paraphrase and e.margin >= self.sentence_margin:
             return True
+        # Two figures in common are stronger evidence than one: half the margin will do.
+        margin = self.sentence_fact_margin / (2 if e.shared_numbers >= 2 else 1)
         return (
             e.cosine >= self.sentence_candidate
-            and e.margin >= self.sentence_fact_margin
+            and e.margin >= margin
             and e.shared_numbers >= 1
             and e.rare_words >= self.sentence_fact_rare_words
         )
