@@ -102,7 +102,8 @@ _APPROXIMATE = frozenset(
 _APPROXIMATE_PAIRS = frozenset({("just", "under"), ("just", "over"), ("close", "to"),
                                 ("just", "below"), ("just", "above"), ("or", "so")})
 APPROXIMATE = 0.05  # a rounded figure within 5% of the other is the same figure
-# Nouns after which a number is a label, not a count: "year one", "phase two", "day 3".
+# Nouns after which a number is a label, not a count: "year one", "phase two", "day 3";
+# such a number conflicts only with the same label's ("number 11" / "number 17").
 _LABELS = frozenset(
     "year day week phase stage round part chapter season series page platform gate terminal "
     "level grade tier number no".split()
@@ -157,7 +158,7 @@ _NOT_NAMES = (
 
 
 # Facts read clock times as one token ("15:00"); the lexical evidence keeps `tokens`.
-_FACT_TOKEN = re.compile(r"\d{1,2}:\d{2}(?![\d:])|" + _TOKEN.pattern)
+_FACT_TOKEN = re.compile(r"\d{1,2}:\d{2}(?![\d:]|\.\d)|" + _TOKEN.pattern)  # not 3:49.78
 
 _POSSESSIVE = re.compile(r"['’]s$")
 
@@ -453,12 +454,11 @@ def extract_facts(text: str) -> list[Fact]:
             skip_until = end
             continue
         number = _read_number(words, i)
-        if number is not None and _is_label(words, i):
-            skip_until = number.end
-            continue
         if number is not None:
             surface = " ".join(words[i : number.end + 1])
-            facts.append(Fact(f"number:{number.unit}", f"{number.value:g}", surface, i,
+            # "year one", "number 11": compared only with the same label's number
+            unit = f"label-{words[i - 1].lower()}" if _is_label(words, i) else number.unit
+            facts.append(Fact(f"number:{unit}", f"{number.value:g}", surface, i,
                               _context(words, i, number.end), _is_approximate(words, i)))
             skip_until = number.end
             last_number = (number.end, f"{number.unit}={number.value:g}")
