@@ -14,7 +14,8 @@ copies are decided by text, pairs under the candidate cosine never reach the mod
 - every 7th BBC News article (real same-topic stories that repeat nothing: all negatives).
 
 The model is a logistic regression on a few evidence features (bot.core.pairs.FEATURES),
-L2-regularised, so that it carries over to articles nobody has seen. Accuracy is reported
+L2-regularised and with every weight >= 0 (each feature means "more = more alike"), so that
+it carries over to articles nobody has seen. Accuracy is reported
 only held out: leave-one-file-out over the labelled files (the BBC articles in 10 groups),
 each file judged end to end (the whole engine, score.py's counting) by a model fitted
 without it. A clean split is reported too: a model fitted without the extra files scores
