@@ -145,3 +145,27 @@ def test_labelled_articles_stay_accurate(analyzer):
                 assert predicted[key] == "conflicting", (path.name, key)
     precision, recall = tp / (tp + fp), tp / (tp + fn)
     assert precision >= 0.95 and recall >= 0.8, (precision, recall)
+
+
+COURT = [
+    "Opening the case, the prosecutor told the jury that the charity lost more than £60,000 "
+    "over three years. Mr Royce was the only person with signing authority on the charity's "
+    "main account. The payments from it went on holidays, a car and home improvements, "
+    "she said.",
+    "The hospice, which cares for about 40 patients a week, relies on donations for most of "
+    "its income. Its chief executive said trust in the charity had been badly shaken.",
+    "For the defence, his barrister said the trustees had approved every payment from the "
+    "charity's account at the time. "
+    "Mr Royce was the only person with signing authority on the charity's main account. "
+    "The board, she said, had simply failed to read the statements it was sent.",
+    "The trial, expected to last two weeks, continues on Monday at Ashcombe Crown Court.",
+]
+
+
+def test_one_sentence_copied_into_an_on_topic_paragraph_is_a_repeated_sentence(analyzer):
+    # Both paragraphs are about the account, so their other sentences are on topic (cosine
+    # 0.35-0.55): the copy used to make them a paragraph pair, and the sentence went unreported.
+    report = analyze(analyzer, "\n\n".join(COURT))
+    assert (0, 2) not in found(report)
+    assert [(s.a.paragraph, s.a.sentence, s.b.paragraph, s.b.sentence, s.kind)
+            for s in report.sentence_pairs] == [(0, 1, 2, 1, "exact")]

@@ -116,3 +116,63 @@ def test_the_same_count_changed_is_a_conflict_when_other_figures_stand_beside_it
     a = "About 12,000 homes in 3 towns were left without water on Tuesday."
     b = "Some 18,500 homes in 3 towns were left without water on Tuesday."
     assert find_conflicts(a, b) == [Conflict("12,000", "18,500")]
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "expected"),
+    [
+        # what the figure counts: the dead, by other words; the missing are another claim
+        ("At least 23 people were killed and dozens more were missing.",
+         "By evening the number of dead had risen to 31, with about 50 people unaccounted for.",
+         [("23", "31")]),
+        ("About 12,000 homes are without electricity, Northline says.",
+         "Northline now says 38,000 customers are without electricity.", [("12,000", "38,000")]),
+        ("About 48,000 residents were told to boil water after tests at two sampling points.",
+         "The advisory applies to about 52,000 people after tests at two points.",
+         [("48,000", "52,000")]),
+        # clock times
+        ("Trains are cancelled until at least midday.",
+         "Trains will not run until at least 3pm.", [("midday", "3pm")]),
+        ("The road reopens at 6pm.", "The road reopens at 9pm.", [("6pm", "9pm")]),
+        ("The doors open at 7 p.m.", "The doors open at 8:30 p.m.", [("7 p.m.", "8:30 p.m.")]),
+        # a live-blog line's timestamp is not its claim; the figure after it is
+        ("08:05 - Northline Power says about 12,000 homes are without electricity.",
+         "UPDATE 13:30 - The number of homes without power has fallen to 21,000.",
+         [("12,000", "21,000")]),
+        # a label's number still conflicts with the same label's
+        ("It entered the US charts at number 11.", "It entered the US charts at number 17.",
+         [("11", "17")]),
+    ],
+)
+def test_conflicts_between_figures_of_the_same_thing(a, b, expected):
+    assert find_conflicts(a, b) == [Conflict(x, y) for x, y in expected]
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("It has paid for two new bus routes.",
+         "Of the £46 million collected in year one, £31 million went to buses."),  # a label
+        ("The laptop costs $1,999.", "The laptop costs just under two thousand dollars."),
+        ("About 4,200 households lost water.", "4,150 households lost water."),
+        ("The fire began at 3pm.", "The fire began at 15:00."),
+        ("He ran 3:49.78 in Oslo.", "He ran three:49.78 in Oslo."),  # a race time, not a clock
+        ("The alarm rang at 4.40am.", "The alarm rang at twenty to five."),
+        ("They met at a quarter past three.", "They met at 3.15pm."),
+        ("The train left at six o'clock.", "The train left at 6pm."),
+        ("09:50 - Schools: the council says 23 schools are closed today.",
+         "12:30 - Reminder: the council says 23 schools are shut today."),  # timestamps, leads
+        ("The union rejected a 3.5% rise.", "The union says the award falls below inflation."),
+        ("The plant at Kersey, 90 miles away, is newer.",
+         "Around 60 of the workforce will transfer to Kersey."),  # a distance, not a count
+    ],
+)
+def test_the_same_figure_written_otherwise_or_another_claims_figure_is_no_conflict(a, b):
+    assert find_conflicts(a, b) == []
+
+
+def test_a_rounded_figure_far_from_the_other_still_conflicts():
+    assert find_conflicts("About 4,200 households lost water.", "4,900 households lost water.") == [
+        Conflict("4,200", "4,900")]
+    # a bound is not an approximation
+    assert find_conflicts("At least 23 people died.", "22 people died.") == [Conflict("23", "22")]

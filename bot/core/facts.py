@@ -24,13 +24,16 @@ class Conflict:
 
 @dataclass(frozen=True)
 class Fact:
-    kind: str  # "number:<unit>", "weekday", "month", "direction", "name"
+    kind: str  # "number:<unit>", "time", "weekday", "month", "direction", "name"
     value: str  # normalised, compared across the two sides
     surface: str  # as written, shown to the user
     position: int  # token index
     # For numbers: the words around it ("14 miners", "injuring 31 people"), which say what
     # is counted; two different figures are one claim only when they count the same thing.
     context: frozenset[str] = frozenset()
+    # "about 4,200", "just under two thousand": a rounded figure, the same claim as any
+    # figure within APPROXIMATE of it.
+    approximate: bool = False
 
 
 _TOKEN = re.compile(
@@ -85,6 +88,28 @@ _DURATIONS = {
     "year": 365.25,
     "decade": 3652.5,
 }
+# Distances in km, so "90 miles" is a distance, not a count of 90 things.
+_DISTANCES = {
+    "mile": 1.609, "miles": 1.609, "km": 1.0, "kilometre": 1.0, "kilometres": 1.0,
+    "kilometer": 1.0, "kilometers": 1.0, "metre": 1e-3, "metres": 1e-3, "meter": 1e-3,
+    "meters": 1e-3, "yards": 0.9144e-3, "feet": 0.3048e-3, "ft": 0.3048e-3,
+}
+# Words that make the figure after them a rounded one ("about 12,000", "just under two
+# thousand dollars"); bounds such as "at least" and "more than" are not approximations.
+_APPROXIMATE = frozenset(
+    "about around roughly approximately nearly almost some circa approx estimated".split()
+)
+_APPROXIMATE_PAIRS = frozenset({("just", "under"), ("just", "over"), ("close", "to"),
+                                ("just", "below"), ("just", "above"), ("or", "so")})
+APPROXIMATE = 0.05  # a rounded figure within 5% of the other is the same figure
+# Nouns after which a number is a label, not a count: "year one", "phase two", "day 3";
+# such a number conflicts only with the same label's ("number 11" / "number 17").
+_LABELS = frozenset(
+    "year day week phase stage round part chapter season series page platform gate terminal "
+    "level grade tier number no".split()
+)
+_MERIDIEM = {"am": 0, "a.m.": 0, "a.m": 0, "pm": 12, "p.m.": 12, "p.m": 12}
+_CLOCK_WORDS = {"midday": 12 * 60, "noon": 12 * 60, "midnight": 0}
 _WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
 _MONTHS = {
     **{
@@ -132,11 +157,18 @@ _NOT_NAMES = (
 )
 
 
+# Facts read clock times as one token ("15:00"); the lexical evidence keeps `tokens`.
+_FACT_TOKEN = re.compile(r"\d{1,2}:\d{2}(?![\d:]|\.\d)|" + _TOKEN.pattern)  # not 3:49.78
+
 _POSSESSIVE = re.compile(r"['’]s$")
 
 
 def tokens(text: str) -> list[str]:
     return _TOKEN.findall(text)
+
+
+def _fact_tokens(text: str) -> list[str]:
+    return _FACT_TOKEN.findall(text)
 
 
 # A figure as one token: "12,000", "3.5%", "£3.2m", "9pm", "14:05"; not a code like "w0x1".
@@ -252,6 +284,8 @@ def _read_number(words: list[str], i: int) -> _Number | None:
         end += 1
     elif nxt and unit == "plain" and (days := _duration_unit(nxt[0])) is not None:
         return _Number("duration", _round(value * days, 2), end + 1)
+    elif nxt and unit == "plain" and nxt[0] in _DISTANCES:
+        return _Number("distance", _round(value * _DISTANCES[nxt[0]], 2), end + 1)
     if unit == "plain" and 1900 <= value <= 2100 and re.fullmatch(r"\d{4}", lowered):
         unit = "year"
     return _Number(unit, value, end)
@@ -318,13 +352,89 @@ def _date_day(words: list[str], i: int) -> tuple[int, int, int] | None:
     return None
 
 
+_CLOCK = re.compile(r"(\d{1,2}):(\d{2})")
+_HOUR_DOT = re.compile(r"(\d{1,2})(?:\.(\d{2}))?")
+_PAST_TO_MINUTES = {"five": 5, "ten": 10, "quarter": 15, "twenty": 20, "twenty-five": 25,
+                    "half": 30}
+
+
+def _hour_word(word: str) -> int | None:
+    if re.fullmatch(r"\d{1,2}", word):
+        return int(word) if 1 <= int(word) <= 12 else None
+    spelled = _word_number([word], 0)
+    return int(spelled[0]) if spelled and 1 <= spelled[0] <= 12 else None
+
+
+def _read_time(words: list[str], i: int) -> tuple[int, int] | None:
+    """(minutes after midnight or noon, last token) of a clock time at i: "15:00", "3pm",
+    "4.40 a.m.", "midday", "six o'clock", "twenty to five", "quarter past three". Times
+    compare on a 12-hour clock, so "3pm" meets "15:00" (and "9am" meets "9pm")."""
+    word = words[i].lower()
+    nxt = words[i + 1].lower() if i + 1 < len(words) else ""
+    meridiem = nxt in _MERIDIEM
+    if word in _CLOCK_WORDS:
+        return _CLOCK_WORDS[word] % 720, i
+    if (clock := _CLOCK.fullmatch(word)) is not None:
+        hour, minute = int(clock[1]), int(clock[2])
+        if hour <= 23 and minute <= 59:
+            return (hour * 60 + minute) % 720, i + meridiem
+        return None
+    if meridiem and (dotted := _HOUR_DOT.fullmatch(word)) is not None:
+        hour, minute = int(dotted[1]), int(dotted[2] or 0)
+        if 1 <= hour <= 12 and minute <= 59:
+            return (hour * 60 + minute) % 720, i + 1
+        return None
+    if nxt in ("o'clock", "o’clock") and (whole := _hour_word(words[i])) is not None:
+        return whole % 12 * 60, i + 1
+    k = i + 1 if word == "a" and nxt == "quarter" else i
+    minutes = _PAST_TO_MINUTES.get(words[k].lower())
+    if minutes is None or k + 2 >= len(words) or words[k + 1].lower() not in ("past", "to"):
+        return None
+    if i > 0 and words[i - 1].lower() in ("from", "between"):  # "from twenty to five": a range
+        return None
+    named = _hour_word(words[k + 2])
+    if named is None:
+        return None
+    total = named * 60 + (minutes if words[k + 1].lower() == "past" else -minutes)
+    return total % 720, k + 2
+
+
+def _lead_end(words: list[str]) -> int:
+    """The first token after a live-blog timestamp ("08:05 -", "UPDATE 13:30 -"), else 0:
+    the time a line was posted is not a fact of its claim."""
+    k = 1 if words and words[0].isalpha() and words[0].isupper() else 0
+    if k >= len(words):
+        return 0
+    time = _read_time(words, k)
+    if time is None or time[1] + 1 >= len(words) or words[time[1] + 1] not in "-–—:|":
+        return 0
+    return time[1] + 2
+
+
+def _is_approximate(words: list[str], i: int) -> bool:
+    before = [w.lower() for w in words[max(0, i - 2) : i]]
+    return bool(before) and (
+        before[-1] in _APPROXIMATE or tuple(before) in _APPROXIMATE_PAIRS
+    ) or [w.lower() for w in words[i + 1 : i + 3]] == ["or", "so"]
+
+
+def _is_label(words: list[str], i: int) -> bool:
+    """ "year one", "phase 2": a number naming a step, not counting anything."""
+    if i == 0 or words[i - 1].lower() not in _LABELS:
+        return False
+    return i < 2 or words[i - 2].lower() not in ("a", "an", "every", "each", "per", "last",
+                                                 "this", "next", "that")
+
+
 def extract_facts(text: str) -> list[Fact]:
     """The numbers, dates, directions and (mid-sentence, capitalised) names in a sentence."""
-    words = tokens(text)
+    words = _fact_tokens(text)
     words = [_POSSESSIVE.sub("", w) for w in words]  # "Friday's", "Britain's": the fact is the word
     dates = _dates(words)
     facts: list[Fact] = []
-    skip_until = -1
+    lead = _lead_end(words)
+    skip_until = lead - 1
+    last_number: tuple[int, str] | None = None  # (last token, "unit=value") of the latest figure
     for i, word in enumerate(words):
         if i <= skip_until:
             continue
@@ -334,12 +444,24 @@ def extract_facts(text: str) -> list[Fact]:
             facts.append(Fact("date", day, " ".join(words[i : end + 1]), i))
             skip_until = end
             continue
+        time = _read_time(words, i)
+        if time is not None:
+            minutes, end = time
+            surface = " ".join(words[i : end + 1])
+            if surface not in text:  # "3pm" is two tokens written as one word
+                surface = "".join(words[i : end + 1])
+            facts.append(Fact("time", f"{minutes // 60}:{minutes % 60:02d}", surface, i))
+            skip_until = end
+            continue
         number = _read_number(words, i)
         if number is not None:
             surface = " ".join(words[i : number.end + 1])
-            facts.append(Fact(f"number:{number.unit}", f"{number.value:g}", surface, i,
-                              _context(words, i, number.end)))
+            # "year one", "number 11": compared only with the same label's number
+            unit = f"label-{words[i - 1].lower()}" if _is_label(words, i) else number.unit
+            facts.append(Fact(f"number:{unit}", f"{number.value:g}", surface, i,
+                              _context(words, i, number.end), _is_approximate(words, i)))
             skip_until = number.end
+            last_number = (number.end, f"{number.unit}={number.value:g}")
         elif lowered in _WEEKDAYS:
             facts.append(Fact("weekday", lowered, word, i))
         elif lowered in _MONTHS and (word[0].isupper()):
@@ -348,13 +470,15 @@ def extract_facts(text: str) -> list[Fact]:
             # A direction is compared with the direction of the same quantity on the other side
             # ("fell 0.4%" against "rose 0.4%"), so it is keyed by the number that follows it.
             amount = _number_after(words, i)
+            if amount is None and last_number is not None and last_number[0] == i - 1:
+                amount = last_number[1]  # "a 3.5% rise": the figure before it
             if amount is None and lowered in _WEAK_DIRECTIONS:
                 continue
             if lowered == "up" and words[i + 1 : i + 2] == ["to"]:  # "up to 14 days": a limit
                 continue
             kind = f"direction@{amount}" if amount else "direction"
             facts.append(Fact(kind, "up" if lowered in _UP else "down", word, i))
-        elif i > 0 and word[:1].isupper() and lowered not in _NOT_NAMES and word.isalpha():
+        elif i > lead and word[:1].isupper() and lowered not in _NOT_NAMES and word.isalpha():
             facts.append(Fact("name", lowered, word, i))
     return facts
 
@@ -366,13 +490,37 @@ _CONTEXT_STOP = frozenset(
 )
 
 
+# What a figure counts, by the stems of the words that say it: "12,000 homes" and "38,000
+# customers" count the same thing, as do "23 people were killed" and "the number of dead".
+_COUNTED = {
+    stem: concept
+    for concept, stems in {
+        "=dead": "kille dead death died dies toll fatal bodie",
+        "=homes": "homes house custo prope premi addre dwell",
+        "=people": "peopl resid perso citiz indiv",
+        "=missing": "missi unacc",
+        "=injured": "injur hurt wound",
+        "=rescued": "rescu alive pulle saved",
+        "=staff": "staff worke emplo jobs workf",
+    }.items()
+    for stem in stems.split()
+}
+# Shared words that say little about which claim a figure belongs to.
+_GENERIC = frozenset({"=people"})
+
+
 def _context(words: list[str], start: int, end: int) -> frozenset[str]:
     """Content words just before and after a number, lower-cased and cut to their first five
-    letters (a crude stem: "province"/"provincial", "injured"/"injuries")."""
-    near = words[max(0, start - 3) : start] + words[end + 1 : end + 4]
-    return frozenset(
-        w.lower()[:5] for w in near if w.isalpha() and w.lower() not in _CONTEXT_STOP
-    )
+    letters (a crude stem: "province"/"provincial", "injured"/"injuries"), with the kind of
+    thing they count ("=dead", "=homes")."""
+    near = words[max(0, start - 5) : start] + words[end + 1 : end + 4]
+    stems = {w.lower()[:5] for w in near if w.isalpha() and w.lower() not in _CONTEXT_STOP}
+    return frozenset(_COUNTED.get(w, w) for w in stems)
+
+
+def _overlap(a: Fact, b: Fact) -> float:
+    shared = a.context & b.context
+    return sum(0.5 if w in _GENERIC else 1.0 for w in shared)
 
 
 def _dates(words: list[str]) -> dict[int, tuple[str, int]]:
@@ -422,14 +570,16 @@ def _same_counted(only_a: list[Fact], only_b: list[Fact], alone: bool) -> list[t
     A figure of another claim in the same sentence ("two routes" / "year one") is no conflict."""
     if alone:
         return list(zip(only_a, only_b, strict=False))
-    pairs, used = [], set()
-    for fa in only_a:
-        for k, fb in enumerate(only_b):
-            if k not in used and fa.context & fb.context:
-                pairs.append((fa, fb))
-                used.add(k)
-                break
-    return pairs
+    scored = sorted(
+        ((-_overlap(fa, fb), x, y) for x, fa in enumerate(only_a) for y, fb in enumerate(only_b)),
+    )
+    pairs, used_a, used_b = [], set(), set()
+    for score, x, y in scored:  # the best-matched figures first
+        if score < 0 and x not in used_a and y not in used_b:
+            pairs.append((x, y))
+            used_a.add(x)
+            used_b.add(y)
+    return [(only_a[x], only_b[y]) for x, y in sorted(pairs)]
 
 
 def _one_sided(facts_a: list[Fact], facts_b: list[Fact]) -> tuple[list[Fact], list[Fact]]:
@@ -439,13 +589,23 @@ def _one_sided(facts_a: list[Fact], facts_b: list[Fact]) -> tuple[list[Fact], li
 
 def _missing_from(facts: list[Fact], other: list[Fact]) -> list[Fact]:
     available = Counter(f.value for f in other)
+    rounded = [f for f in other if f.approximate]
     missing = []
     for fact in facts:
         if available[fact.value] > 0:
             available[fact.value] -= 1
-        else:
+        elif not any(_close(fact, f) for f in (other if fact.approximate else rounded)):
             missing.append(fact)
     return missing
+
+
+def _close(a: Fact, b: Fact) -> bool:
+    """Within APPROXIMATE of each other ("$1,999" and "just under two thousand dollars")."""
+    try:
+        x, y = float(a.value), float(b.value)
+    except ValueError:
+        return False
+    return abs(x - y) <= APPROXIMATE * max(abs(x), abs(y))
 
 
 def _replaced_names(a: str, b: str, facts_a: list[Fact], facts_b: list[Fact]) -> list[Conflict]:
@@ -454,7 +614,7 @@ def _replaced_names(a: str, b: str, facts_a: list[Fact], facts_b: list[Fact]) ->
     Names are compared only where the sentences line up word for word around them, because a
     paraphrase legitimately says "the Russian president" where the original says "Putin".
     """
-    words_a, words_b = tokens(a), tokens(b)
+    words_a, words_b = _fact_tokens(a), _fact_tokens(b)
     names_a = {f.position: f for f in facts_a if f.kind == "name"}
     names_b = {f.position: f for f in facts_b if f.kind == "name"}
     all_a = {f.value for f in names_a.values()}

@@ -179,6 +179,9 @@ class Rules:
     unrelated_sentence: float = 0.35  # below this two sentences have nothing in common
     # Lone sentences: compared when their cosine or their rare-word similarity reaches this.
     sentence_candidate: float = 0.50
+    # A sentence this close to one in another paragraph is a copy of it (labelled copied
+    # sentences reach 0.96; true paragraph pairs sharing one sentence line it up at 0.74 at most).
+    sentence_copy: float = 0.90
     min_sentence_words: int = 5
     # A lone sentence pair is a paraphrase when it is very close and each is the other's clear
     # best match, or when it is each other's clear best match and states the same number.
@@ -193,9 +196,11 @@ class Rules:
     def is_sentence_paraphrase(self, e: Evidence) -> bool:
         if e.cosine >= self.sentence_paraphrase and e.margin >= self.sentence_margin:
             return True
+        # Two figures in common are stronger evidence than one: half the margin will do.
+        margin = self.sentence_fact_margin / (2 if e.shared_numbers >= 2 else 1)
         return (
             e.cosine >= self.sentence_candidate
-            and e.margin >= self.sentence_fact_margin
+            and e.margin >= margin
             and e.shared_numbers >= 1
             and e.rare_words >= self.sentence_fact_rare_words
         )
@@ -422,9 +427,14 @@ def _one_sentence_in_common(a: Passage, b: Passage, rules: Rules) -> bool:
     if min(sims.shape) < 2:
         return False
     i, j = np.unravel_index(int(sims.argmax()), sims.shape)
-    rest = np.delete(np.delete(sims, i, axis=0), j, axis=1)
-    shared_share = min(len(a.sentences[i]) / len(a.text), len(b.sentences[j]) / len(b.text))
-    return float(rest.max()) < rules.unrelated_sentence and shared_share < 0.5
+    rest = float(np.delete(np.delete(sims, i, axis=0), j, axis=1).max())
+    shares = (len(a.sentences[i]) / len(a.text), len(b.sentences[j]) / len(b.text))
+    if rest < rules.unrelated_sentence and min(shares) < 0.5:
+        return True
+    # A sentence copied into a paragraph of the same story: the rest is on topic (cosine up to
+    # 0.5) but nothing else lines up, and the copy is under half of each paragraph.
+    return (float(sims[i, j]) >= rules.sentence_copy and rest < rules.aligned_sentence
+            and max(shares) < 0.5)
 
 
 def _align(a: Passage, b: Passage, rules: Rules) -> tuple[AlignedSentences, ...]:
