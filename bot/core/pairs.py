@@ -292,16 +292,11 @@ class Mined:
     truncated: bool = False  # more pairs than MiningLimits allows: the first ones are kept
 
 
-def find_pairs(passages: Sequence[Passage], rules: Rules) -> tuple[list[Pair], list[SentencePair]]:
-    """Paragraph pairs (a < b) that repeat each other, and lone repeated sentences."""
-    mined = mine(passages, rules)
-    return mined.pairs, mined.sentence_pairs
-
-
 def mine(
     passages: Sequence[Passage], rules: Rules, limits: MiningLimits | None = None
 ) -> Mined:
-    """find_pairs, saying whether the pair lists were cut at `limits`.
+    """Paragraph pairs (a < b) that repeat each other, and lone repeated sentences, saying
+    whether the pair lists were cut at `limits`.
 
     Paragraphs with the same normalised text form a group judged once (its copies are exact
     pairs); distinct texts are judged only against their closest few (``top_pairs``), and a

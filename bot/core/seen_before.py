@@ -21,7 +21,7 @@ from bot.core.embed import Vectors
 from bot.core.facts import Conflict
 
 # judge is the one place that decides "repeat" for a paragraph pair; reusing it (rather than
-# find_pairs on everything) judges only new-vs-archived pairs, not the archive against itself.
+# mine() on everything) judges only new-vs-archived pairs, not the archive against itself.
 from bot.core.pairs import EvidenceTable, Kind, ParagraphRef, Passage, Rules, judge
 
 NEIGHBOURS = 5  # archived paragraphs judged per new paragraph
