@@ -25,6 +25,7 @@ from bot.render.slack import mark_group, unmark_group
 from bot.slack.logfmt import kv
 from bot.slack.request import CheckRequest, Content, delivery_keys
 from bot.slack.service import CheckService
+from bot.slack.users import Users
 
 log = logging.getLogger("bot.actions")
 
@@ -39,10 +40,13 @@ NOT_YOURS = ("Only the person who asked for this check, or a workspace admin, ca
 
 
 class ReportActions:
-    def __init__(self, client: WebClient, feedback: FeedbackStore, service: CheckService) -> None:
+    def __init__(
+        self, client: WebClient, feedback: FeedbackStore, service: CheckService, users: Users
+    ) -> None:
         self._client = client
         self._feedback = feedback
         self._service = service
+        self._users = users
 
     # -- per group --------------------------------------------------------------------------
 
@@ -66,7 +70,7 @@ class ReportActions:
             return
         record, number, group = found
         user = _user(body)
-        if user != record.asker and not self._is_admin(user):
+        if user != record.asker and not self._users.is_admin(user):
             respond(text=NOT_YOURS, response_type="ephemeral", replace_original=False)
             return
         for a, b in group.pairs:
@@ -223,17 +227,6 @@ class ReportActions:
             channel=record.channel, thread_ts=record.thread_ts, content=content,
             filename=filename, title=title, snippet_type="text", initial_comment=comment,
         )
-
-    def _is_admin(self, user: str | None) -> bool:
-        if not user:
-            return False
-        try:
-            info = self._client.users_info(user=user).get("user") or {}
-        except SlackApiError as error:
-            # missing_scope (users:read): nobody but the asker may undo.
-            log.warning(kv(event="users_info_failed", error=error.response.get("error")))
-            return False
-        return bool(info.get("is_admin") or info.get("is_owner"))
 
 
 def passages_text(record: ReportRecord) -> str:

@@ -110,9 +110,8 @@ def create_bot(
     )
     service = CheckService(replies=Replier(client), queue=queue, recent=recent)
     users = Users(client)
-    register_all(
-        app, service, ArchiveCommands(archive, users), ReportActions(client, feedback, service)
-    )
+    actions = ReportActions(client, feedback, service, users)
+    register_all(app, service, ArchiveCommands(archive, users), actions)
     drain = queue.drain if isinstance(queue, LocalQueue) else _nothing_to_drain
     return SlackBot(app, drain)
 
