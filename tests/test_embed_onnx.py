@@ -89,13 +89,15 @@ def test_prepare_says_so_before_exporting_and_only_once(
     monkeypatch.setattr(embed_onnx, "export_onnx", fake_export)
     folder = tmp_path / "cache"
     assert embed_onnx.needs_prepare(directory=folder, quantize=False)
-    path = embed_onnx.prepare(
+    path = embed_onnx.ensure_onnx(
         directory=folder, quantize=False, on_prepare=lambda: events.append("told")
     )
     assert events == ["told", "export"]  # the user hears of the wait before it starts
     assert path.is_file() and path == embed_onnx.onnx_file(directory=folder, quantize=False)
     assert not embed_onnx.needs_prepare(directory=folder, quantize=False)
-    embed_onnx.prepare(directory=folder, quantize=False, on_prepare=lambda: events.append("told"))
+    embed_onnx.ensure_onnx(
+        directory=folder, quantize=False, on_prepare=lambda: events.append("told")
+    )
     assert events == ["told", "export"]  # cached: neither told nor exported again
 
 

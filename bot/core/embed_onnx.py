@@ -106,20 +106,8 @@ def needs_prepare(
     quantize: bool = True,
 ) -> bool:
     """True when the first use will export the model (8-10 s, imports torch): the edge can
-    say so, or run ``prepare`` ahead of time."""
+    say so, or run ``ensure_onnx`` ahead of time."""
     return not onnx_file(model_dir, directory=directory, quantize=quantize).is_file()
-
-
-def prepare(
-    model_dir: str | Path | None = None,
-    *,
-    directory: str | Path | None = None,
-    quantize: bool = True,
-    on_prepare: Callable[[], None] | None = None,
-) -> Path:
-    """Export and cache the model now if needed (``on_prepare`` is called first, only then);
-    the cached file's path."""
-    return ensure_onnx(model_dir, directory=directory, quantize=quantize, on_prepare=on_prepare)
 
 
 def ensure_onnx(

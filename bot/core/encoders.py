@@ -62,9 +62,9 @@ def needs_prepare(kind: str = DEFAULT_KIND) -> bool:
 def prepare(kind: str = DEFAULT_KIND, *, on_prepare: Callable[[], None] | None = None) -> None:
     """Run `kind`'s one-off preparation now (for ``checkdupes --prepare``); a no-op when ready."""
     if kind.strip().lower() == "onnx":
-        from bot.core.embed_onnx import prepare as onnx_prepare
+        from bot.core.embed_onnx import ensure_onnx
 
-        onnx_prepare(on_prepare=on_prepare)
+        ensure_onnx(on_prepare=on_prepare)
 
 
 def _from_factory(path: str) -> Encoder:
