@@ -152,8 +152,9 @@ class InputReader:
 
 
 def has_article_text(text: str) -> bool:
-    """Two paragraphs or more: enough to be checked rather than a one-line request."""
-    return len(paragraph_spans(readable(text).strip())) >= 2
+    """Two paragraphs or more in ``text`` (already ``readable``): enough to be checked
+    rather than a one-line request."""
+    return len(paragraph_spans(text.strip())) >= 2
 
 
 def has_article(content: Content) -> bool:
