@@ -62,6 +62,11 @@ BBC_GROUPS = 10
 MODEL_FEATURES = (
     "cosine", "margin", "coverage", "rare_words", "numbers", "rare_masked", "copy_masked",
 )
+# The same-claim-other-facts model, fitted on the pairs with a conflicting sentence pair
+# (claim_cosine > 0); the paraphrase model is then fitted on the rest.
+CONFLICT_FEATURES = (
+    "claim_cosine", "claim_words", "cosine", "margin", "coverage", "rare_masked", "copy_masked",
+)
 # Inverse L2 strength on standardised features and the weight of a true pair (~3% of the
 # pairs), both chosen held out (sum of newsroom and extra leave-one-file-out F1) over
 # C in {0.01, 0.1, 1, 10} x positive weight in {3, 4, 6} (docs/benchmarks.md).
@@ -150,8 +155,7 @@ def candidate_examples(
     group: str, passages: Sequence[Passage], positives: set[tuple[tuple[int, int], ...]],
     rules: Rules,
 ) -> list[Example]:
-    table = EvidenceTable(passages)
-    table.measure_all = True
+    table = EvidenceTable(passages, features=frozenset(FEATURES))
     found = []
     for i in range(len(passages)):
         for j in range(i + 1, len(passages)):
@@ -195,7 +199,33 @@ def bbc_examples(analyzer: Analyzer) -> list[Example]:
 # on one and no lower on the rest must never be judged less alike: the fit keeps each weight
 # >= 0. Unbounded, collinear features (cosine with coverage) traded sign (cosine -10.3,
 # coverage +13.7) and let odd pairs through.
-MONOTONE = frozenset(FEATURES) - {"conflict"}
+MONOTONE = frozenset(FEATURES)
+
+
+@dataclass(frozen=True)
+class FitChoice:
+    """What to fit: the features of each model (no conflict features: one model for all)."""
+
+    features: tuple[str, ...] = MODEL_FEATURES
+    conflict_features: tuple[str, ...] = CONFLICT_FEATURES
+    positive_weight: float = POSITIVE_WEIGHT
+    c: float = C
+
+
+CLAIM = FEATURES.index("claim_cosine")
+
+
+def fit_rules(train: Sequence[Example], choice: FitChoice) -> Rules:
+    """The engine's rules with both models fitted on `train`."""
+    if not choice.conflict_features:
+        return Rules(model=fit(train, choice.features, choice.positive_weight, choice.c),
+                     conflict_model=None)
+    claims = [e for e in train if e.features[CLAIM] > 0]
+    rest = [e for e in train if e.features[CLAIM] <= 0]
+    return Rules(
+        model=fit(rest, choice.features, choice.positive_weight, choice.c),
+        conflict_model=fit(claims, choice.conflict_features, choice.positive_weight, choice.c),
+    )
 
 
 def fit(train: Sequence[Example], features: Sequence[str] = MODEL_FEATURES,
@@ -256,12 +286,12 @@ def in_process(encoder: MemoEncoder, rules: Rules) -> Callable[[list[str], list[
 
 def held_out_scores(
     score: ModuleType, encoder: MemoEncoder, files: Sequence[Path],
-    model_without: Callable[[str], EvidenceModel], group_of: Callable[[Path], str],
+    rules_without: Callable[[str], Rules], group_of: Callable[[Path], str],
 ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for path in files:
-            score.run = in_process(encoder, Rules(model=model_without(group_of(path))))
+            score.run = in_process(encoder, rules_without(group_of(path)))
             rows.append(score.score_file(newsroom_form(path, Path(tmp)), [], tmp))
             rows[-1]["file"] = path.name
     return rows, score.totals(rows)
@@ -283,13 +313,12 @@ def newsroom_form(path: Path, tmp: Path) -> Path:
     return converted
 
 
-def bbc_false_pairs(examples: Sequence[Example], model_without: Callable[[str], EvidenceModel]
-                    ) -> int:
+def bbc_false_pairs(examples: Sequence[Example], rules_without: Callable[[str], Rules]) -> int:
     flagged = 0
     for e in examples:
-        model = model_without(e.group)
+        rules = rules_without(e.group)
         values = dict(zip(FEATURES, e.features, strict=True))
-        flagged += model.logit(values) >= 0
+        flagged += rules.model_for(values).logit(values) >= 0
     return flagged
 
 
@@ -300,12 +329,17 @@ def main() -> None:
     parser.add_argument("--dry-run", action="store_true", help="do not write rules.json")
     parser.add_argument("--features", default=",".join(MODEL_FEATURES),
                         help="comma-separated subset of bot.core.pairs.FEATURES to try")
+    parser.add_argument("--conflict-features", default=",".join(CONFLICT_FEATURES),
+                        help="the conflict model's features ('' : no conflict model)")
     parser.add_argument("--positive-weight", type=float, default=POSITIVE_WEIGHT)
     parser.add_argument("--C", type=float, default=C, help="inverse L2 strength (standardised)")
     args = parser.parse_args()
-    features = tuple(args.features.split(","))
-    if set(features) - set(FEATURES):
-        parser.error(f"unknown features: {sorted(set(features) - set(FEATURES))}")
+    choice = FitChoice(tuple(args.features.split(",")),
+                       tuple(f for f in args.conflict_features.split(",") if f),
+                       args.positive_weight, args.C)
+    unknown = set(choice.features + choice.conflict_features) - set(FEATURES)
+    if unknown:
+        parser.error(f"unknown features: {sorted(unknown)}")
 
     encoder = MemoEncoder(load(args.encoder))
     analyzer = Analyzer(encoder)
@@ -318,12 +352,11 @@ def main() -> None:
           f"({sum(e.positive for e in labelled)} true) from {len(files)} files; "
           f"{len(bbc)} BBC pairs (all negative)", file=sys.stderr)
 
-    cache: dict[str, EvidenceModel] = {}
+    cache: dict[str, Rules] = {}
 
-    def model_without(group: str) -> EvidenceModel:
+    def rules_without(group: str) -> Rules:
         if group not in cache:
-            cache[group] = fit([e for e in everything if e.group != group], features,
-                                args.positive_weight, args.C)
+            cache[group] = fit_rules([e for e in everything if e.group != group], choice)
         return cache[group]
 
     score = score_module()
@@ -331,16 +364,15 @@ def main() -> None:
     def group_of(path: Path) -> str:
         return articles[path].id
 
-    news_rows, news = held_out_scores(score, encoder, newsroom_files(), model_without, group_of)
-    extra_rows, extra_totals = held_out_scores(score, encoder, extra_files(), model_without,
+    news_rows, news = held_out_scores(score, encoder, newsroom_files(), rules_without, group_of)
+    extra_rows, extra_totals = held_out_scores(score, encoder, extra_files(), rules_without,
                                                group_of)
-    hand_rows, hand = held_out_scores(score, encoder, hand_files(), model_without, group_of)
-    bbc_fp = bbc_false_pairs(bbc, model_without)
-    final = fit(everything, features, args.positive_weight, args.C)
+    hand_rows, hand = held_out_scores(score, encoder, hand_files(), rules_without, group_of)
+    bbc_fp = bbc_false_pairs(bbc, rules_without)
+    final = fit_rules(everything, choice)
     # The clean split: the extra files scored by one model that never saw any of them.
     extra_groups = {articles[p].id for p in extra_files()}
-    clean = fit([e for e in everything if e.group not in extra_groups], features,
-                args.positive_weight, args.C)
+    clean = fit_rules([e for e in everything if e.group not in extra_groups], choice)
     clean_rows, extra_clean = held_out_scores(score, encoder, extra_files(),
                                               lambda _group: clean, group_of)
 
@@ -371,7 +403,7 @@ def main() -> None:
         print(f"| {style} | {t['precision']:.2f} | {t['recall']:.2f} | {t['kinds_right']}/"
               f"{t['pairs']} | {t['hard_negatives_flagged']}/{t['hard_negatives']} | "
               f"{t['sentence_found']}/{t['sentence_pairs']} |")
-    print(f"\nfitted on everything: {final}")
+    print(f"\nfitted on everything: {final.model}\nconflict model: {final.conflict_model}")
 
     payload = {
         "generated_by": "python -m benchmarks.tune_rules",
@@ -384,9 +416,10 @@ def main() -> None:
             "bbc": f"every {BBC_STRIDE}th article of summarization/bbc, first {BBC_ARTICLES}",
             "pairs": len(everything), "true_pairs": sum(e.positive for e in everything),
         },
-        "regularisation": {"C": args.C, "positive_weight": args.positive_weight,
-                           "nonnegative": sorted(MONOTONE & set(features))},
-        "paragraph_model": final.to_json(),
+        "regularisation": {"C": choice.c, "positive_weight": choice.positive_weight,
+                           "nonnegative": sorted(MONOTONE & set(final.features))},
+        "paragraph_model": final.model.to_json(),
+        "conflict_model": final.conflict_model and final.conflict_model.to_json(),
         "held_out": {
             "method": "leave one file out (BBC in 10 groups), whole engine, score.py counting",
             "newsroom": news, "newsroom_extra": extra_totals, "hand_written": hand,

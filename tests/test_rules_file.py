@@ -11,9 +11,11 @@ from bot.core.pairs import FEATURES, Evidence, Rules
 
 def test_the_shipped_rules_file_loads_with_the_fitting_codes_features():
     data = read_rules_file()
-    model = Rules().model
-    assert model.features == tune_rules.MODEL_FEATURES
-    assert set(model.features) <= set(FEATURES)
+    rules = Rules()
+    assert rules.model.features == tune_rules.MODEL_FEATURES
+    assert rules.conflict_model is not None
+    assert rules.conflict_model.features == tune_rules.CONFLICT_FEATURES
+    assert rules.features <= set(FEATURES)
     assert set(Evidence(0.5, 0.0, 0.5, 0.0, 0).features()) == set(FEATURES)
     # It says what it was fitted on and how well that held out, for whoever reads it next.
     assert {"date", "encoder", "fitted_on", "held_out"} <= data.keys()
@@ -28,13 +30,13 @@ def test_a_rules_file_naming_an_unknown_feature_is_refused():
 def test_the_model_decides_by_its_weights():
     model = EvidenceModel(("cosine",), (10.0,), -8.0)
     rules = Rules(model=model)
-    assert rules.is_paraphrase(Evidence(0.9, 0.0, 0.0, 0.0, 0))
-    assert not rules.is_paraphrase(Evidence(0.7, 0.0, 0.0, 0.0, 0))
+    assert rules.is_repeat(Evidence(0.9, 0.0, 0.0, 0.0, 0))
+    assert not rules.is_repeat(Evidence(0.7, 0.0, 0.0, 0.0, 0))
 
 
 def test_the_shipped_model_weighs_only_features_the_engine_measures_by_default():
-    # specifics and mutual are computed only when EvidenceTable.measure_all is set (fitting).
-    assert not {"specifics", "mutual"} & set(Rules().model.features)
+    # specifics and mutual are computed only when the fit asks EvidenceTable for them.
+    assert not {"specifics", "mutual"} & Rules().features
 
 
 def test_masked_lexical_evidence_ignores_changed_figures_and_lead_ins():
@@ -59,11 +61,12 @@ def test_codes_with_digits_in_them_are_words_not_figures():
 def test_every_shipped_weight_on_a_more_means_more_alike_feature_is_non_negative():
     # The round-2 fit put -10.3 on cosine and +13.7 on coverage (collinear), so a pair could
     # lose by being closer in meaning; the fit now bounds these weights at zero.
-    model = Rules().model
-    monotone = [w for f, w in zip(model.features, model.weights, strict=True)
-                if f in tune_rules.MONOTONE]
-    assert len(monotone) == len(model.features)
-    assert all(w >= 0 for w in monotone), model
+    for model in (Rules().model, Rules().conflict_model):
+        assert model is not None
+        monotone = [w for f, w in zip(model.features, model.weights, strict=True)
+                    if f in tune_rules.MONOTONE]
+        assert len(monotone) == len(model.features)
+        assert all(w >= 0 for w in monotone), model
 
 
 def test_the_fit_keeps_weights_non_negative_on_collinear_evidence():
@@ -91,3 +94,15 @@ def test_a_lone_sentence_sharing_two_figures_needs_half_the_margin():
     one = Evidence(0.75, 0.07, 0.75, 0.28, 1)
     assert rules.is_sentence_paraphrase(two)
     assert not rules.is_sentence_paraphrase(one)
+
+
+def test_a_pair_whose_facts_differ_is_decided_by_the_conflict_model():
+    # An updated toll lowers the shared numbers and words the paraphrase model leans on.
+    rules = Rules(model=EvidenceModel(("cosine",), (10.0,), -9.0),
+                  conflict_model=EvidenceModel(("claim_cosine",), (10.0,), -6.0))
+    same_facts = Evidence(0.7, 0.0, 0.0, 0.0, 0)
+    updated = Evidence(0.7, 0.0, 0.0, 0.0, 0, claim_cosine=0.7)
+    period = Evidence(0.95, 0.0, 0.0, 0.0, 0, claim_cosine=0.5)
+    assert not rules.is_repeat(same_facts)
+    assert rules.is_repeat(updated)
+    assert not rules.is_repeat(period)  # the paraphrase model would have taken it

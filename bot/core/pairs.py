@@ -5,13 +5,17 @@ A paragraph pair is reported when the two say the same thing:
 - ``near_verbatim``: most words in the same order (a copy with light edits);
 - ``paraphrase``: the same content in other words. One cosine cut cannot separate a
   restatement from a same-topic neighbour in a news story (every paragraph shares the names
-  and vocabulary), so the decision (Rules.is_paraphrase) weighs several signals:
+  and vocabulary), so the decision (Rules.is_repeat) weighs several signals:
   1. the paragraph embeddings are close;
   2. the pair stands out from each paragraph's other neighbours (a margin, as in
      margin-based bitext mining: Artetxe & Schwenk, 2019);
   3. the sentences line up: most of each paragraph's sentences have a close counterpart;
   4. they share words that are rare in this article, and the same numbers.
-- ``conflicting``: any of the above whose facts differ (see facts.py).
+- ``conflicting``: the same claim with other facts (see facts.py). A pair with a sentence
+  pair that lines up and whose facts differ is decided by a model of its own
+  (Rules.conflict_model): a changed figure lowers the very evidence (shared numbers, shared
+  words) the paraphrase model leans on, and a figure for another period or place is the
+  commonest tempting neighbour.
 Sentences repeated across paragraphs that are not duplicates as a whole are reported as
 sentence pairs, under stricter rules because single sentences are noisier.
 """
@@ -19,7 +23,7 @@ sentence pairs, under stricter rules because single sentences are noisier.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Literal
@@ -114,7 +118,8 @@ FEATURES = (
     "mutual",
     "rare_masked",
     "copy_masked",
-    "conflict",
+    "claim_cosine",
+    "claim_words",
 )
 
 
@@ -137,9 +142,10 @@ class Evidence:
     rare_masked: float = 0.0
     # word_similarity with every figure one placeholder (an edited copy with new numbers).
     copy_masked: float = 0.0
-    # Same claim, other facts: the masked word similarity of the closest aligned sentence
-    # pair whose facts differ (0 when no aligned sentences conflict).
-    conflict: float = 0.0
+    # Same claim, other facts: the cosine and the masked word similarity of the closest
+    # sentence pair (cosine >= CLAIM_SENTENCE) whose facts differ; both 0 when none does.
+    claim_cosine: float = 0.0
+    claim_words: float = 0.0
 
     def features(self) -> dict[str, float]:
         return {
@@ -153,13 +159,26 @@ class Evidence:
             "mutual": self.mutual,
             "rare_masked": self.rare_masked,
             "copy_masked": self.copy_masked,
-            "conflict": self.conflict,
+            "claim_cosine": self.claim_cosine,
+            "claim_words": self.claim_words,
         }
 
 
 def shipped_model() -> EvidenceModel:
     """The paragraph model fitted by benchmarks/tune_rules.py (bot/core/rules.json)."""
     return model_from_json(read_rules_file()["paragraph_model"], FEATURES)
+
+
+def shipped_conflict_model() -> EvidenceModel | None:
+    """The same-claim-other-facts model of rules.json (None: such pairs go to `model`)."""
+    data = read_rules_file().get("conflict_model")
+    return None if data is None else model_from_json(data, FEATURES)
+
+
+# The loosest sentence cosine at which two sentences may state one claim with other facts:
+# an updated toll is often told in other words ("At least 23 people were killed" / "the
+# number of dead had risen to 31": 0.47).
+CLAIM_SENTENCE = 0.40
 
 
 @dataclass(frozen=True)
@@ -175,6 +194,8 @@ class Rules:
     candidate_cosine: float = 0.45  # below this no paragraph pair is judged on meaning
     # A paraphrase when the fitted logistic model over Evidence says so (logit >= 0).
     model: EvidenceModel = field(default_factory=shipped_model)
+    # Pairs whose facts differ somewhere they line up (Evidence.claim_cosine > 0).
+    conflict_model: EvidenceModel | None = field(default_factory=shipped_conflict_model)
     aligned_sentence: float = 0.55  # sentence cosine that counts as "lines up"
     unrelated_sentence: float = 0.35  # below this two sentences have nothing in common
     # Lone sentences: compared when their cosine or their rare-word similarity reaches this.
@@ -190,8 +211,21 @@ class Rules:
     sentence_fact_margin: float = 0.10
     sentence_fact_rare_words: float = 0.10
 
+    @property
+    def features(self) -> frozenset[str]:
+        """What the models weigh: the evidence EvidenceTable must measure."""
+        models = (self.model, self.conflict_model)
+        return frozenset(f for m in models if m is not None for f in m.features)
+
+    def model_for(self, values: Mapping[str, float]) -> EvidenceModel:
+        """The conflict model where a sentence pair's facts differ, else the paraphrase one."""
+        if values["claim_cosine"] > 0 and self.conflict_model is not None:
+            return self.conflict_model
+        return self.model
+
     def evidence_logit(self, e: Evidence) -> float:
-        return self.model.logit(e.features())
+        values = e.features()
+        return self.model_for(values).logit(values)
 
     def is_sentence_paraphrase(self, e: Evidence) -> bool:
         if e.cosine >= self.sentence_paraphrase and e.margin >= self.sentence_margin:
@@ -205,7 +239,8 @@ class Rules:
             and e.rare_words >= self.sentence_fact_rare_words
         )
 
-    def is_paraphrase(self, e: Evidence) -> bool:
+    def is_repeat(self, e: Evidence) -> bool:
+        """Same content: a paraphrase, or the same claim with other facts."""
         return self.evidence_logit(e) >= 0
 
 
@@ -215,11 +250,16 @@ class EvidenceTable:
     ``dense=True`` (paragraphs: at most Limits.max_paragraphs) also keeps the n x n
     ``cosine`` and ``rare_words`` matrices that ``judge`` and the archive read; ``dense=False``
     (sentences: thousands) keeps only per-row data, and ``of`` computes a pair's evidence
-    from its two rows, so memory grows with n, not n^2.
+    from its two rows, so memory grows with n, not n^2. ``features`` names the evidence
+    beyond the base five to measure (Rules.features; the rest stays 0).
     """
 
-    def __init__(self, passages: Sequence[Passage], *, dense: bool = True) -> None:
+    def __init__(
+        self, passages: Sequence[Passage], *, dense: bool = True,
+        features: frozenset[str] = frozenset(),
+    ) -> None:
         self.passages = passages
+        self.features = features
         self.vectors = np.stack([p.vector for p in passages]).astype(np.float32, copy=False)
         self.rare_rows = rare_word_matrix([p.text for p in passages])
         self.neighbours = neighbours(self.vectors)
@@ -246,7 +286,8 @@ class EvidenceTable:
         runner_up = max(self.neighbours.runner_up(i, j), self.neighbours.runner_up(j, i))
         a, b = self.passages[i], self.passages[j]
         cover_a, cover_b = _coverages(a, b)
-        wants = self.measure_all and FEATURES or self.measure
+        wants = self.features
+        claim = _claim_change(a, b) if {"claim_cosine", "claim_words"} & wants else None
         return Evidence(
             cosine=cosine,
             margin=cosine - runner_up,
@@ -254,24 +295,18 @@ class EvidenceTable:
             rare_words=float(self.rare_rows[i] @ self.rare_rows[j]),
             shared_numbers=sum((self.numbers(i) & self.numbers(j)).values()),
             coverage_best=max(cover_a, cover_b),
-            specifics=self._specifics.overlap(i, j) if self.measure_all else 0.0,
-            mutual=_mutual(self._nearest, i, j) if self.measure_all else 0.0,
+            specifics=self._specifics.overlap(i, j) if "specifics" in wants else 0.0,
+            mutual=_mutual(self._nearest, i, j) if "mutual" in wants else 0.0,
             rare_masked=(float(self._rare_masked[i] @ self._rare_masked[j])
                          if "rare_masked" in wants else 0.0),
             copy_masked=masked_word_similarity(a.text, b.text) if "copy_masked" in wants else 0.0,
-            conflict=_same_claim_other_facts(a, b) if "conflict" in wants else 0.0,
+            claim_cosine=claim.cosine if claim else 0.0,
+            claim_words=claim.words if claim else 0.0,
         )
-
-    # Features beyond the base five that the model in use weighs (mine() sets it from Rules).
-    measure: frozenset[str] = frozenset()
 
     @cached_property
     def _rare_masked(self) -> np.ndarray:
         return rare_word_matrix([p.text for p in self.passages], masked_content_words)
-
-    # The shipped model does not weigh specifics or mutual (they did not help held out), so
-    # they cost nothing unless benchmarks/tune_rules.py asks for every feature.
-    measure_all = False
 
     # Computed on first use, so a table built only for cosines pays nothing for them.
     @cached_property
@@ -309,8 +344,7 @@ def mine(
     reps = [passages[g[0]] for g in groups]
     judged: dict[tuple[int, int], Pair] = {}
     if len(reps) >= 2:
-        table = EvidenceTable(reps)
-        table.measure = frozenset(rules.model.features)
+        table = EvidenceTable(reps, features=rules.features)
         candidates = top_pairs(table.vectors, rules.candidate_cosine, limits.paragraph_neighbours)
         for x, y in candidates.tolist():
             pair = judge(reps[x], reps[y], table, x, y, rules)
@@ -373,13 +407,16 @@ def judge(
         return None
     else:
         evidence = table.of(i, j)
-        if not rules.is_paraphrase(evidence) or _one_sentence_in_common(a, b, rules):
+        if not rules.is_repeat(evidence) or _one_sentence_in_common(a, b, rules):
             return None
         kind, score = "paraphrase", evidence.cosine
         if copy >= rules.near_verbatim_kind:
             kind, score = "near_verbatim", copy
     aligned = _align(a, b, rules)
     conflicts = _conflicts(a, b, aligned)
+    claim = _claim_change(a, b) if kind == "paraphrase" else None
+    if claim is not None:  # the claim the conflict model read, aligned or not
+        conflicts = tuple(dict.fromkeys((*conflicts, *claim.conflicts)))
     if conflicts:
         kind = "conflicting"
     return Pair(a.ref, b.ref, kind, round(float(score), 3), aligned, conflicts)
@@ -395,16 +432,28 @@ def _coverages(a: Passage, b: Passage) -> tuple[float, float]:
     return cover_a, cover_b
 
 
-def _same_claim_other_facts(a: Passage, b: Passage, aligned: float = 0.5) -> float:
-    """How alike (mean of cosine and masked word similarity) the most alike sentence pair
-    (cosine >= `aligned`) whose facts conflict is: high when one sentence restates the other
-    with a changed figure, whether in the same words or not."""
+@dataclass(frozen=True)
+class ClaimChange:
+    """A sentence pair that may state one claim with other facts."""
+
+    cosine: float
+    words: float  # masked word similarity: the wording once figures are set aside
+    conflicts: tuple[Conflict, ...]
+
+
+def _claim_change(a: Passage, b: Passage) -> ClaimChange | None:
+    """The most alike sentence pair (cosine >= CLAIM_SENTENCE, then masked wording) whose
+    facts differ: one sentence restating the other with a changed figure, date or name."""
     sims = a.sentence_vectors @ b.sentence_vectors.T
-    best = 0.0
-    for i, j in zip(*np.nonzero(sims >= aligned), strict=True):
+    best: ClaimChange | None = None
+    for i, j in zip(*np.nonzero(sims >= CLAIM_SENTENCE), strict=True):
         sa, sb = a.sentences[int(i)], b.sentences[int(j)]
-        if find_conflicts(sa, sb):
-            best = max(best, (masked_word_similarity(sa, sb) + float(sims[i, j])) / 2)
+        conflicts = find_conflicts(sa, sb)
+        if conflicts:
+            found = ClaimChange(float(sims[i, j]), masked_word_similarity(sa, sb),
+                                tuple(conflicts))
+            if best is None or found.cosine + found.words > best.cosine + best.words:
+                best = found
     return best
 
 

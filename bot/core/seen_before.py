@@ -126,7 +126,7 @@ def find_seen_before(
     for old in olds:
         story_doc.setdefault(old.story.id, first_doc + len(story_doc))
     everything = [*passages, *(_as_passage(old, story_doc[old.story.id]) for old in olds)]
-    table = EvidenceTable(everything)
+    table = EvidenceTable(everything, features=rules.features)
 
     best: dict[tuple[ParagraphRef, str], SeenBefore] = {}
     for i, row in enumerate(candidates):
