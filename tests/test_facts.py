@@ -176,3 +176,32 @@ def test_a_rounded_figure_far_from_the_other_still_conflicts():
         Conflict("4,200", "4,900")]
     # a bound is not an approximation
     assert find_conflicts("At least 23 people died.", "22 people died.") == [Conflict("23", "22")]
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "expected"),
+    [
+        (  # the attribution rewritten at length: no short replaced span to compare
+            "“She changed the room,” says the show’s director, Oskar Haldane, who cast her.",
+            "“She changed the room,” says Orley.",
+            [("Oskar Haldane", "Orley")],
+        ),
+        ('"We will rebuild," said Mayor Ana Ruiz.', '"We will rebuild," said Mayor Tom Hale.',
+         [("Ana Ruiz", "Tom Hale")]),
+    ],
+)
+def test_a_quote_credited_to_someone_else_is_a_name_conflict(a, b, expected):
+    assert find_conflicts(a, b) == [Conflict(x, y) for x, y in expected]
+
+
+@pytest.mark.parametrize(
+    "b",
+    [
+        '"We will rebuild," Ruiz told reporters.',  # the same person, surname only
+        '"We will rebuild," said Mayor Ruiz.',
+        '"We will rebuild," the mayor said.',  # credited to no name
+        "The mayor, Ana Ruiz, said the town would rebuild.",  # reported speech, same speaker
+    ],
+)
+def test_the_same_speaker_named_otherwise_is_no_conflict(b):
+    assert find_conflicts('"We will rebuild," said Mayor Ana Ruiz.', b) == []

@@ -547,7 +547,7 @@ def _number_after(words: list[str], i: int) -> str | None:
 def find_conflicts(a: str, b: str) -> list[Conflict]:
     """Facts of `a` replaced by different facts of the same kind in `b` (same claim assumed)."""
     facts_a, facts_b = extract_facts(a), extract_facts(b)
-    conflicts = _replaced_names(a, b, facts_a, facts_b)
+    conflicts = _replaced_names(a, b, facts_a, facts_b) or _other_speaker(a, b, facts_a, facts_b)
     for kind in sorted({f.kind for f in facts_a + facts_b} - {"name"}):
         only_a, only_b = _one_sided(
             [f for f in facts_a if f.kind == kind], [f for f in facts_b if f.kind == kind]
@@ -639,6 +639,46 @@ def _replaced_names(a: str, b: str, facts_a: list[Fact], facts_b: list[Fact]) ->
             continue
         conflicts.append(Conflict(surface_a, surface_b))
     return conflicts
+
+
+_SPEECH_VERBS = frozenset("says said tells told adds added recalls recalled insists insisted "
+                          "explains explained".split())
+_QUOTE_MARKS = ('"', "“", "”")
+
+
+def _speakers(words: list[str], names: dict[int, Fact]) -> list[Fact]:
+    """The names a quote is credited to: "says Orley", "Orley said", "said the show's director,
+    Oskar Haldane," (the first names within six words after the verb, or just before it)."""
+    for k, word in enumerate(words):
+        if word.lower() not in _SPEECH_VERBS:
+            continue
+        after = [names[i] for i in range(k + 1, min(k + 7, len(words))) if i in names]
+        before = [names[i] for i in range(max(0, k - 3), k) if i in names]
+        found = after or before
+        if found:
+            return found
+    return []
+
+
+def _other_speaker(a: str, b: str, facts_a: list[Fact], facts_b: list[Fact]) -> list[Conflict]:
+    """The same quote credited to another person: both sentences quote, each names who said
+    it, and neither speaker is named anywhere on the other side."""
+    if not (any(q in a for q in _QUOTE_MARKS) and any(q in b for q in _QUOTE_MARKS)):
+        return []
+    names_a = {f.position: f for f in facts_a if f.kind == "name"}
+    names_b = {f.position: f for f in facts_b if f.kind == "name"}
+    said_a = _speakers([_POSSESSIVE.sub("", w) for w in _fact_tokens(a)], names_a)
+    said_b = _speakers([_POSSESSIVE.sub("", w) for w in _fact_tokens(b)], names_b)
+    # A title both give ("said Mayor Ana Ruiz" / "said Mayor Tom Hale") names no one.
+    shared = {f.value for f in said_a} & {f.value for f in said_b}
+    own_a = [f for f in said_a if f.value not in shared]
+    own_b = [f for f in said_b if f.value not in shared]
+    values_a = {f.value for f in names_a.values()}
+    values_b = {f.value for f in names_b.values()}
+    if (not own_a or not own_b or any(f.value in values_b for f in own_a)
+            or any(f.value in values_a for f in own_b)):
+        return []
+    return [Conflict(" ".join(f.surface for f in own_a), " ".join(f.surface for f in own_b))]
 
 
 def _is_acronym(short: str, long: str) -> bool:
