@@ -170,3 +170,25 @@ def _specifics(text: str) -> frozenset[str]:
         for f in extract_facts(text)
         if f.kind.startswith("number") or f.kind in ("name", "date")
     )
+
+
+# A sentence that opens by naming its period ("A year earlier,", "In the April-to-June
+# quarter,", "Over the first nine months,"): its figures are that period's, so two sentences
+# framed by different periods compare two claims, however alike they read.
+_LEAD_PHRASE = re.compile(r"^\W*([^,.;:]{1,80}),")
+_PERIOD_START = frozenset(
+    "a in over during for between by last the this that earlier previously".split())
+_PERIOD_WORD = re.compile(
+    r"\b(?:years?|quarters?|months?|weeks?|seasons?|half|period|earlier|ago|before|\d{4})\b",
+    re.IGNORECASE,
+)
+
+
+def period_frame(sentence: str) -> str:
+    """The period a sentence opens by setting, lower-cased ("" when it sets none)."""
+    found = _LEAD_PHRASE.match(sentence)
+    if found is None:
+        return ""
+    phrase = " ".join(found.group(1).lower().split())
+    starts = phrase.split(" ", 1)[0] in _PERIOD_START
+    return phrase if starts and _PERIOD_WORD.search(phrase) else ""

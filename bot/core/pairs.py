@@ -40,6 +40,7 @@ from bot.core.lexical import (
     masked_word_similarity,
     normalize,
     number_counts,
+    period_frame,
     word_similarity,
 )
 from bot.core.mining import (
@@ -120,6 +121,7 @@ FEATURES = (
     "copy_masked",
     "claim_cosine",
     "claim_words",
+    "other_period",
 )
 
 
@@ -146,6 +148,9 @@ class Evidence:
     # sentence pair (cosine >= CLAIM_SENTENCE) whose facts differ; both 0 when none does.
     claim_cosine: float = 0.0
     claim_words: float = 0.0
+    # 1 when the closest sentence pair opens with different periods ("A year earlier, sales
+    # fell 2%" / "Sales rose 2%"): a comparison of two claims. The one "more = less alike".
+    other_period: float = 0.0
 
     def features(self) -> dict[str, float]:
         return {
@@ -161,6 +166,7 @@ class Evidence:
             "copy_masked": self.copy_masked,
             "claim_cosine": self.claim_cosine,
             "claim_words": self.claim_words,
+            "other_period": self.other_period,
         }
 
 
@@ -302,6 +308,7 @@ class EvidenceTable:
             copy_masked=masked_word_similarity(a.text, b.text) if "copy_masked" in wants else 0.0,
             claim_cosine=claim.cosine if claim else 0.0,
             claim_words=claim.words if claim else 0.0,
+            other_period=_other_period(a, b) if "other_period" in wants else 0.0,
         )
 
     @cached_property
@@ -455,6 +462,12 @@ def _claim_change(a: Passage, b: Passage) -> ClaimChange | None:
             if best is None or found.cosine + found.words > best.cosine + best.words:
                 best = found
     return best
+
+
+def _other_period(a: Passage, b: Passage) -> float:
+    sims = a.sentence_vectors @ b.sentence_vectors.T
+    i, j = np.unravel_index(int(sims.argmax()), sims.shape)
+    return float(period_frame(a.sentences[i]) != period_frame(b.sentences[j]))
 
 
 def _mutual(nearest: np.ndarray, i: int, j: int) -> float:
