@@ -421,9 +421,9 @@ def judge(
             kind, score = "near_verbatim", copy
     aligned = _align(a, b, rules)
     conflicts = _conflicts(a, b, aligned)
-    claim = _claim_change(a, b) if kind == "paraphrase" else None
-    if claim is not None:  # the claim the conflict model read, aligned or not
-        conflicts = tuple(dict.fromkeys((*conflicts, *claim.conflicts)))
+    if kind == "paraphrase" and evidence.claim_cosine > 0:
+        claim = _claim_change(a, b)  # the claim the conflict model read, aligned or not
+        conflicts = tuple(dict.fromkeys((*conflicts, *(claim.conflicts if claim else ()))))
     if conflicts:
         kind = "conflicting"
     return Pair(a.ref, b.ref, kind, round(float(score), 3), aligned, conflicts)
