@@ -169,3 +169,27 @@ def test_one_sentence_copied_into_an_on_topic_paragraph_is_a_repeated_sentence(a
     assert (0, 2) not in found(report)
     assert [(s.a.paragraph, s.a.sentence, s.b.paragraph, s.b.sentence, s.kind)
             for s in report.sentence_pairs] == [(0, 1, 2, 1, "exact")]
+
+
+ADULT = "- **Single adult fare:** " + (
+    "rises from $2.90 to $3.25 on buses, trams and the ferry, and stays valid for 90 minutes of "
+    "transfers."
+)
+FARES = "\n".join([
+    "The harbour authority will raise fares on 1 March, the first rise in three years.",
+    "",
+    "## What changes",
+    "",
+    ADULT,
+    "- **Single concession fare:** rises from $1.45 to $1.60 for seniors and students, and stays "
+    "valid for 90 minutes of transfers.",
+    ADULT,
+    "",
+    "Passengers on the ferry will pay the same fares as on the buses.",
+])
+
+
+def test_items_of_one_list_are_separate_entries_unless_copied(analyzer):
+    # Parallel bullets (two fares, 90-minute transfers both) are items, not a changed claim;
+    # a bullet pasted twice is still a copy.
+    assert found(analyze(analyzer, FARES)) == {(2, 4): "exact"}

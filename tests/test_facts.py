@@ -1,6 +1,6 @@
 import pytest
 
-from bot.core.facts import Conflict, find_conflicts
+from bot.core.facts import Conflict, find_conflicts, is_update
 
 
 @pytest.mark.parametrize(
@@ -205,3 +205,25 @@ def test_a_quote_credited_to_someone_else_is_a_name_conflict(a, b, expected):
 )
 def test_the_same_speaker_named_otherwise_is_no_conflict(b):
     assert find_conflicts('"We will rebuild," said Mayor Ana Ruiz.', b) == []
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "expected"),
+    [
+        ("The storm has killed at least four people in Quillan County, officials said.",
+         "UPDATE 11:30 — The death toll in Quillan County has risen to six.", True),
+        ("Agency spokesman Tomas Erlich said 14 people had been pulled out alive.",
+         "A later statement put the number of people rescued alive at 17.", True),
+        ("About 12,000 homes are without electricity.",
+         "The number of homes without power now stands at 38,000.", True),
+        # a newer figure for something else: injured, not dead
+        ("The storm has killed at least four people.", "The number injured has risen to six.",
+         False),
+        # the same count with another figure, but nothing says it is the newer one
+        ("Sixteen miners were killed.", "Fourteen miners were killed.", False),
+        # an update word, but the figure is a share, not a count of anything named
+        ("Turnout was about 62%.", "Turnout has now risen to 64%.", False),
+    ],
+)
+def test_a_newer_figure_for_the_same_count_is_an_update(a, b, expected):
+    assert is_update(a, b) is expected

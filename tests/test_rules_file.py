@@ -106,6 +106,10 @@ def test_a_pair_whose_facts_differ_is_decided_by_the_conflict_model():
     assert not rules.is_repeat(same_facts)
     assert rules.is_repeat(updated)
     assert not rules.is_repeat(period)  # the paraphrase model would have taken it
+    # The closest sentences open with different periods: two claims compared, however alike.
+    other_quarter = Evidence(0.7, 0.0, 0.0, 0.0, 0, claim_cosine=0.9, other_period=1.0)
+    assert not rules.is_repeat(other_quarter)
+    assert "other_period" in rules.features
 
 
 @pytest.mark.parametrize(

@@ -346,3 +346,9 @@ def test_many_short_lines_take_linear_time(unit):
     half, whole = text(100_000), text(200_000)
     half_s, whole_s = cpu_seconds(lambda: segment(half)), cpu_seconds(lambda: segment(whole))
     assert whole_s < 5.0 and whole_s < 3 * half_s + 0.05
+
+
+def test_each_bullet_knows_where_its_list_starts():
+    doc = segment("Lede here.\n\n- one thing\n- another thing\n\nProse.\n\n1. first\n2. second\n"
+                  "\n## Heading\n\n- new list")
+    assert [p.list_start for p in doc.paragraphs] == [None, 1, 1, None, 4, 4, None, 7]

@@ -134,7 +134,8 @@ class Analyzer:
         for (ref, paragraph), own in zip(refs, sentences, strict=True):
             own_vectors = vectors[offset : offset + len(own)]
             vector = pool_sentences(own_vectors, [len(s) for s in own])
-            passages.append(Passage(ref, paragraph.text, own, own_vectors, vector))
+            passages.append(Passage(ref, paragraph.text, own, own_vectors, vector,
+                                    paragraph.list_start))
             offset += len(own)
         return passages
 

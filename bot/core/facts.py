@@ -564,6 +564,34 @@ def find_conflicts(a: str, b: str) -> list[Conflict]:
     return conflicts
 
 
+# Words that tell a figure is the latest of a series: "the toll has risen to 31", "now
+# stands at seven", "a later statement put the number at 17".
+_UPDATE_WORDS = frozenset(
+    "risen rose climbed increased grown jumped reached now latest later revised updated "
+    "update stands".split()
+)
+
+
+def is_update(a: str, b: str) -> bool:
+    """True when `b` gives a new figure for something `a` counts ("at least four people
+    killed" / "the death toll has risen to six") and says it is the newer one."""
+    words_a, words_b = tokens(a), tokens(b)
+    if not {w.lower() for w in words_b} & _UPDATE_WORDS:
+        return False
+    counted = _counted(words_a) & _counted(words_b)
+    if not counted:
+        return False
+    only_a, only_b = _one_sided(extract_facts(a), extract_facts(b))
+    return any(fa.kind == fb.kind and fa.kind.startswith("number")
+               for fa in only_a for fb in only_b)
+
+
+def _counted(words: list[str]) -> set[str]:
+    """The things a sentence counts ("=dead", "=homes"), wherever it names them."""
+    found = {_COUNTED.get(w.lower()[:5]) for w in words if w.isalpha()}
+    return {c for c in found if c is not None and c not in _GENERIC}
+
+
 def _same_counted(only_a: list[Fact], only_b: list[Fact], alone: bool) -> list[tuple[Fact, Fact]]:
     """Different figures that count the same thing ("16 miners" / "14 miners"): paired by
     the words around them, or, when each side states just one such figure, with each other.

@@ -22,6 +22,7 @@ sentence pairs, under stricter rules because single sentences are noisier.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -31,7 +32,7 @@ from typing import Literal
 import numpy as np
 
 from bot.core.embed import Vectors
-from bot.core.facts import Conflict, find_conflicts
+from bot.core.facts import Conflict, find_conflicts, is_update
 from bot.core.fitted import EvidenceModel, model_from_json, read_rules_file
 from bot.core.lexical import (
     Specifics,
@@ -105,6 +106,7 @@ class Passage:
     sentences: tuple[str, ...]
     sentence_vectors: Vectors
     vector: Vectors  # the whole paragraph (pooled from its sentences by Analyzer.embed)
+    list_start: int | None = None  # segment.Paragraph.list_start
 
 
 # The evidence the fitted model weighs, by name (rules.json names the ones it uses).
@@ -122,6 +124,7 @@ FEATURES = (
     "claim_cosine",
     "claim_words",
     "other_period",
+    "update",
 )
 
 
@@ -151,6 +154,9 @@ class Evidence:
     # 1 when the closest sentence pair opens with different periods ("A year earlier, sales
     # fell 2%" / "Sales rose 2%"): a comparison of two claims. The one "more = less alike".
     other_period: float = 0.0
+    # 1 when such a sentence pair gives a newer figure for the same count ("at least four
+    # killed" / "the death toll has risen to six"): the updated toll of a live story.
+    update: float = 0.0
 
     def features(self) -> dict[str, float]:
         return {
@@ -167,6 +173,7 @@ class Evidence:
             "claim_cosine": self.claim_cosine,
             "claim_words": self.claim_words,
             "other_period": self.other_period,
+            "update": self.update,
         }
 
 
@@ -219,19 +226,19 @@ class Rules:
 
     @property
     def features(self) -> frozenset[str]:
-        """What the models weigh: the evidence EvidenceTable must measure."""
+        """What the decision weighs: the evidence EvidenceTable must measure."""
         models = (self.model, self.conflict_model)
-        return frozenset(f for m in models if m is not None for f in m.features)
+        wanted = {f for m in models if m is not None for f in m.features}
+        return frozenset(wanted | ({"other_period"} if self.conflict_model else set()))
 
-    def model_for(self, values: Mapping[str, float]) -> EvidenceModel:
-        """The conflict model where a sentence pair's facts differ, else the paraphrase one."""
+    def repeats(self, values: Mapping[str, float]) -> bool:
+        """The decision on Evidence.features(): the conflict model where a sentence pair's
+        facts differ, else the paraphrase model."""
         if values["claim_cosine"] > 0 and self.conflict_model is not None:
-            return self.conflict_model
-        return self.model
-
-    def evidence_logit(self, e: Evidence) -> float:
-        values = e.features()
-        return self.model_for(values).logit(values)
+            # Closest sentences about two periods ("A year earlier, ...") compare two claims:
+            # 1 of the 63 such labelled pairs is a repeat (docs/benchmarks.md).
+            return not values["other_period"] and self.conflict_model.logit(values) >= 0
+        return self.model.logit(values) >= 0
 
     def is_sentence_paraphrase(self, e: Evidence) -> bool:
         if e.cosine >= self.sentence_paraphrase and e.margin >= self.sentence_margin:
@@ -247,7 +254,7 @@ class Rules:
 
     def is_repeat(self, e: Evidence) -> bool:
         """Same content: a paraphrase, or the same claim with other facts."""
-        return self.evidence_logit(e) >= 0
+        return self.repeats(e.features())
 
 
 class EvidenceTable:
@@ -308,6 +315,7 @@ class EvidenceTable:
             copy_masked=masked_word_similarity(a.text, b.text) if "copy_masked" in wants else 0.0,
             claim_cosine=claim.cosine if claim else 0.0,
             claim_words=claim.words if claim else 0.0,
+            update=float(claim.update) if claim else 0.0,
             other_period=_other_period(a, b) if "other_period" in wants else 0.0,
         )
 
@@ -410,7 +418,7 @@ def judge(
     copy = word_similarity(a.text, b.text)
     if copy >= rules.near_verbatim:
         kind, score = "near_verbatim", copy
-    elif min(len(a.text.split()), len(b.text.split())) < rules.min_words:
+    elif min(len(a.text.split()), len(b.text.split())) < rules.min_words or one_list(a, b):
         return None
     else:
         evidence = table.of(i, j)
@@ -427,6 +435,11 @@ def judge(
     if conflicts:
         kind = "conflicting"
     return Pair(a.ref, b.ref, kind, round(float(score), 3), aligned, conflicts)
+
+
+def one_list(a: Passage, b: Passage) -> bool:
+    """Two items of one bulleted list: separate entries, unless one copies the other."""
+    return a.list_start is not None and (a.ref.doc, a.list_start) == (b.ref.doc, b.list_start)
 
 
 def _coverages(a: Passage, b: Passage) -> tuple[float, float]:
@@ -446,6 +459,7 @@ class ClaimChange:
     cosine: float
     words: float  # masked word similarity: the wording once figures are set aside
     conflicts: tuple[Conflict, ...]
+    update: bool = False  # some such sentence pair gives a newer figure for the same count
 
 
 def _claim_change(a: Passage, b: Passage) -> ClaimChange | None:
@@ -453,15 +467,17 @@ def _claim_change(a: Passage, b: Passage) -> ClaimChange | None:
     facts differ: one sentence restating the other with a changed figure, date or name."""
     sims = a.sentence_vectors @ b.sentence_vectors.T
     best: ClaimChange | None = None
+    update = False
     for i, j in zip(*np.nonzero(sims >= CLAIM_SENTENCE), strict=True):
         sa, sb = a.sentences[int(i)], b.sentences[int(j)]
         conflicts = find_conflicts(sa, sb)
         if conflicts:
+            update = update or is_update(sa, sb)
             found = ClaimChange(float(sims[i, j]), masked_word_similarity(sa, sb),
                                 tuple(conflicts))
             if best is None or found.cosine + found.words > best.cosine + best.words:
                 best = found
-    return best
+    return best and dataclasses.replace(best, update=update)
 
 
 def _other_period(a: Passage, b: Passage) -> float:

@@ -32,6 +32,9 @@ class Paragraph:
     start: int  # offsets into the document's original text
     end: int
     sentences: tuple[Sentence, ...]
+    # The index of the paragraph that opens its bulleted or numbered list (None: not a list
+    # item). Items of one list are separate entries (fares, opening hours), never restatements.
+    list_start: int | None = None
 
 
 @dataclass(frozen=True)
@@ -241,7 +244,7 @@ def _sentence(text: str, start: int, end: int) -> Sentence:
 
 def segment(text: str, *, source: str = "-", title: str | None = None) -> Document:
     """Split a text into cleaned paragraphs and sentences. Raises EmptyInput if nothing is left."""
-    paragraphs = []
+    paragraphs: list[Paragraph] = []
     for start, end in paragraph_spans(text):
         chunk = text[start:end]
         if "(edited)" in chunk:  # Slack's mark at the end of an edited message's lines
@@ -249,7 +252,11 @@ def segment(text: str, *, source: str = "-", title: str | None = None) -> Docume
         cleaned = clean_markup(chunk)
         if _ALNUM.search(cleaned) is None:  # "---", "***": nothing to compare
             continue
-        paragraphs.append(Paragraph(cleaned, start, end, split_sentences(cleaned)))
+        list_start = None
+        if line_marker(chunk).kind == "bullet":
+            previous = paragraphs[-1].list_start if paragraphs else None
+            list_start = len(paragraphs) if previous is None else previous
+        paragraphs.append(Paragraph(cleaned, start, end, split_sentences(cleaned), list_start))
     if not paragraphs:
         raise EmptyInput(f"{source}: there is no text to check. Paste an article or a link.")
     return Document(source=source, text=text, paragraphs=tuple(paragraphs), title=title)
