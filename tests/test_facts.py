@@ -73,6 +73,13 @@ def test_possessives_keep_their_facts():
         ("Reactions came in the two days after a dose.", "Reactions came within 48 hours."),
         ("Profit for the 13 weeks to 28 September.", "Profit for the three months to September."),
         ("The average basket grew for three quarters in a row.", "Sales rose in the quarter."),
+        ("Homes within half a mile were told to shut windows.",
+         "Homes within 800 metres were told to shut windows."),
+        ("The walk is two and a half miles long.", "The walk is 2.5 miles long."),
+        ("The meeting lasted one and a half hours.", "The meeting lasted 90 minutes."),
+        ("Two and a half million pounds was raised.", "£2.5m was raised."),
+        ("It could raise £4.1 million in its first year.",
+         "It is projected to raise a little over £4 million in year one."),
     ],
 )
 def test_the_same_number_written_another_way_is_no_conflict(a, b):
@@ -88,6 +95,12 @@ def test_the_same_number_written_another_way_is_no_conflict(a, b):
         ("Twenty-three thousand fans came.", "A crowd of 32,000 came.",
          [("Twenty-three thousand", "32,000")]),
         ("One in five adults smoke.", "30% of adults smoke.", [("One in five", "30%")]),
+        ("Police told people within half a mile to keep windows shut.",
+         "Police told people within one mile to keep windows shut.",
+         [("half a mile", "one mile")]),
+        # "number of" names what the next figure counts, however far before it
+        ("The fire service says 14 engines and around 70 firefighters are at the scene.",
+         "The number of fire engines at the scene has risen to 20.", [("14", "20")]),
     ],
 )
 def test_an_updated_or_different_figure_is_a_conflict(a, b, expected):

@@ -175,3 +175,22 @@ def test_each_sentence_is_encoded_once_and_paragraphs_pool_them() -> None:
     expected = pool_sentences(two.sentence_vectors, [len(s) for s in two.sentences])
     np.testing.assert_allclose(two.vector, expected, atol=1e-6)
     assert float(np.linalg.norm(two.vector)) == pytest.approx(1.0, abs=1e-5)
+
+
+def test_a_paragraph_opening_in_short_restates_the_earlier_one_most_like_it() -> None:
+    texts = [
+        "The council will charge owners of empty homes a premium on their council tax.",
+        "Bus fares across the county network rise by ten pence next month.",
+        "In short, owners who leave homes empty will pay a premium on council tax.",
+        "Fares on the county bus network go up next month, the operator said.",
+    ]
+    passages = Analyzer(HashingEncoder()).embed([segment("\n\n".join(texts))])
+    table = EvidenceTable(passages, features=frozenset({"restates"}))
+    assert table.of(0, 2).restates == table.of(2, 0).restates == 1.0
+    assert table.of(1, 2).restates == 0.0  # not the paragraph it restates
+    assert table.of(1, 3).restates == 0.0  # a restatement that does not announce itself
+    assert EvidenceTable(passages).of(0, 2).restates == 0.0  # measured only when asked for
+    # "Likewise," adds a parallel point: it announces no restatement
+    parallel = [*texts[:2], texts[2].replace("In short,", "Likewise,"), texts[3]]
+    passages = Analyzer(HashingEncoder()).embed([segment("\n\n".join(parallel))])
+    assert EvidenceTable(passages, features=frozenset({"restates"})).of(0, 2).restates == 0.0

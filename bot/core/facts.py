@@ -80,6 +80,7 @@ _FRACTIONS = {
 }
 # Durations in days, so "14 days" meets "a fortnight" and "48 hours" meets "two days".
 _DURATIONS = {
+    "minute": 1 / 1440,
     "hour": 1 / 24,
     "day": 1.0,
     "week": 7.0,
@@ -100,7 +101,9 @@ _APPROXIMATE = frozenset(
     "about around roughly approximately nearly almost some circa approx estimated".split()
 )
 _APPROXIMATE_PAIRS = frozenset({("just", "under"), ("just", "over"), ("close", "to"),
-                                ("just", "below"), ("just", "above"), ("or", "so")})
+                                ("just", "below"), ("just", "above"), ("or", "so"),
+                                ("little", "over"), ("little", "under"), ("shade", "over"),
+                                ("shade", "under"), ("shy", "of")})
 APPROXIMATE = 0.05  # a rounded figure within 5% of the other is the same figure
 # Nouns after which a number is a label, not a count: "year one", "phase two", "day 3";
 # such a number conflicts only with the same label's ("number 11" / "number 17").
@@ -262,6 +265,9 @@ def _read_number(words: list[str], i: int) -> _Number | None:
     if scalar is None:
         return None
     unit, value, end = scalar
+    if unit == "plain":
+        extra, end = _mixed(words, end)
+        value += extra
     # "one in five", "1 in every 8": a share.
     k = end + 1
     if k < len(words) and words[k].lower() == "in" and unit == "plain":
@@ -282,10 +288,8 @@ def _read_number(words: list[str], i: int) -> _Number | None:
     elif nxt and nxt[0] in _MONEY_WORDS:
         unit = "money"
         end += 1
-    elif nxt and unit == "plain" and (days := _duration_unit(nxt[0])) is not None:
-        return _Number("duration", _round(value * days, 2), end + 1)
-    elif nxt and unit == "plain" and nxt[0] in _DISTANCES:
-        return _Number("distance", _round(value * _DISTANCES[nxt[0]], 2), end + 1)
+    elif unit == "plain" and (measure := _measure(value, words, end + 1)) is not None:
+        return measure
     if unit == "plain" and 1900 <= value <= 2100 and re.fullmatch(r"\d{4}", lowered):
         unit = "year"
     return _Number(unit, value, end)
@@ -298,7 +302,8 @@ def _duration_unit(word: str) -> float | None:
 
 
 def _fraction(words: list[str], i: int) -> _Number | None:
-    """ "a fifth of", "two-thirds", "three quarters of", "half of": a share."""
+    """ "a fifth of", "two-thirds", "three quarters of", "half of": a share; "half a mile",
+    "a quarter of an hour": a measure."""
     lowered = words[i].lower()
     parts = lowered.split("-")
     if len(parts) == 2 and parts[1] in _FRACTIONS and _is_number_word(parts[0]):
@@ -311,15 +316,41 @@ def _fraction(words: list[str], i: int) -> _Number | None:
     if k >= len(words) or words[k].lower() not in _FRACTIONS:
         return None
     denominator = _FRACTIONS[words[k].lower()]
+    spelled = (1.0, i) if lowered in ("a", "one", "half") else _word_number(words, i)
+    if spelled is not None and lowered != "than":
+        unit_at = k + 2 if words[k + 1 : k + 2] == ["of"] else k + 1
+        if words[unit_at : unit_at + 1] in (["a"], ["an"]):
+            measure = _measure(spelled[0] / denominator, words, unit_at + 1)
+            if measure is not None:
+                return measure
     followed = k + 1 < len(words) and words[k + 1].lower() in ("of", "the", "their", "its")
     if lowered == "half":
         return _Number("percent", 50.0, k) if followed else None
     if lowered == "than":  # "less than half their rain"
         return _Number("percent", 50.0, k) if words[k].lower() == "half" else None
-    spelled = (1.0, i) if lowered in ("a", "one") else _word_number(words, i)
     if spelled is None or not followed:
         return None
     return _Number("percent", _share(spelled[0] / denominator), k)
+
+
+def _measure(value: float, words: list[str], k: int) -> _Number | None:
+    """`value` of the unit at token k ("1.5" "hours", "0.5" "mile"): a duration or distance."""
+    if k >= len(words):
+        return None
+    word = words[k].lower()
+    if (days := _duration_unit(word)) is not None:
+        return _Number("duration", _round(value * days, 2), k)
+    if word in _DISTANCES:
+        return _Number("distance", _round(value * _DISTANCES[word], 2), k)
+    return None
+
+
+def _mixed(words: list[str], end: int) -> tuple[float, int]:
+    """The fraction after a whole number ("two and a half", "3 and a quarter") and its end."""
+    if (words[end + 1 : end + 3] and [w.lower() for w in words[end + 1 : end + 3]] == ["and", "a"]
+            and end + 3 < len(words) and words[end + 3].lower() in ("half", "quarter")):
+        return 1 / _FRACTIONS[words[end + 3].lower()], end + 3
+    return 0.0, end
 
 
 def _share(ratio: float) -> float:
@@ -514,6 +545,12 @@ def _context(words: list[str], start: int, end: int) -> frozenset[str]:
     letters (a crude stem: "province"/"provincial", "injured"/"injuries"), with the kind of
     thing they count ("=dead", "=homes")."""
     near = words[max(0, start - 5) : start] + words[end + 1 : end + 4]
+    # "The number of fire engines at the scene has risen to 20": what "number of" names is
+    # what the next figure counts, however far after it.
+    for k in range(start - 1):
+        if (words[k].lower(), words[k + 1].lower()) == ("number", "of") and not any(
+                w[:1].isdigit() or _is_number_word(w) for w in words[k + 2 : start]):
+            near += words[k + 2 : min(k + 4, start)]
     stems = {w.lower()[:5] for w in near if w.isalpha() and w.lower() not in _CONTEXT_STOP}
     return frozenset(_COUNTED.get(w, w) for w in stems)
 

@@ -72,6 +72,15 @@ _LEAD_IN = re.compile(
     r"\b[,:;—–-]?\s*",
     re.IGNORECASE,
 )
+# Of those, the lead-ins that announce a restatement (what was said, in other words);
+# "Likewise," and "Similarly," add a parallel point instead.
+_SUMMING_UP = re.compile(
+    r"^\W*(?:ultimately|overall|in the end|in short|in sum|in summary|to sum up|to summari[sz]e|"
+    r"put simply|simply put|in other words|all in all|in conclusion|taken together|in essence|"
+    r"at bottom|as noted|as we have seen|in brief|put another way|stated plainly|the upshot|"
+    r"bottom line)\b",
+    re.IGNORECASE,
+)
 # Reported speech and quotes say the same with other verbs and other persons ("I will" /
 # "she said she would"): neither speech verbs nor pronouns are content.
 _FRAME_WORDS = frozenset(
@@ -85,6 +94,11 @@ _FRAME_WORDS = frozenset(
 def strip_lead_in(text: str) -> str:
     """The sentence without a summarising connective in front ("In short, ...")."""
     return _LEAD_IN.sub("", text, count=1)
+
+
+def sums_up(text: str) -> bool:
+    """True when the text opens by announcing a restatement ("In short,", "Put simply,")."""
+    return _SUMMING_UP.match(text) is not None
 
 
 def masked_content_words(text: str) -> list[str]:

@@ -42,6 +42,7 @@ from bot.core.lexical import (
     normalize,
     number_counts,
     period_frame,
+    sums_up,
     word_similarity,
 )
 from bot.core.mining import (
@@ -125,6 +126,7 @@ FEATURES = (
     "claim_words",
     "other_period",
     "update",
+    "restates",
 )
 
 
@@ -157,6 +159,11 @@ class Evidence:
     # 1 when such a sentence pair gives a newer figure for the same count ("at least four
     # killed" / "the death toll has risen to six"): the updated toll of a live story.
     update: float = 0.0
+    # 1 when the later paragraph opens by announcing a restatement ("In short,", "Put
+    # simply,"; not "Likewise,", which adds a parallel point), the other is the paragraph most
+    # like it, and the pair stands out from both paragraphs' next-best match (margin > 0): the
+    # section it restates, often in other words (LLM-drafted copy).
+    restates: float = 0.0
 
     def features(self) -> dict[str, float]:
         return {
@@ -174,6 +181,7 @@ class Evidence:
             "claim_words": self.claim_words,
             "other_period": self.other_period,
             "update": self.update,
+            "restates": self.restates,
         }
 
 
@@ -317,7 +325,16 @@ class EvidenceTable:
             claim_words=claim.words if claim else 0.0,
             update=float(claim.update) if claim else 0.0,
             other_period=_other_period(a, b) if "other_period" in wants else 0.0,
+            restates=self._restates(i, j, cosine - runner_up) if "restates" in wants else 0.0,
         )
+
+    def _restates(self, i: int, j: int, margin: float) -> float:
+        early, late = sorted((i, j))
+        return float(self._opens_restating[late] and self._nearest[late] == early and margin > 0)
+
+    @cached_property
+    def _opens_restating(self) -> list[bool]:
+        return [sums_up(p.text) for p in self.passages]
 
     @cached_property
     def _rare_masked(self) -> np.ndarray:
