@@ -317,7 +317,7 @@ def _fraction(words: list[str], i: int) -> _Number | None:
         return None
     denominator = _FRACTIONS[words[k].lower()]
     spelled = (1.0, i) if lowered in ("a", "one", "half") else _word_number(words, i)
-    if spelled is not None and lowered != "than":
+    if spelled is not None:
         unit_at = k + 2 if words[k + 1 : k + 2] == ["of"] else k + 1
         if words[unit_at : unit_at + 1] in (["a"], ["an"]):
             measure = _measure(spelled[0] / denominator, words, unit_at + 1)
@@ -347,9 +347,9 @@ def _measure(value: float, words: list[str], k: int) -> _Number | None:
 
 def _mixed(words: list[str], end: int) -> tuple[float, int]:
     """The fraction after a whole number ("two and a half", "3 and a quarter") and its end."""
-    if (words[end + 1 : end + 3] and [w.lower() for w in words[end + 1 : end + 3]] == ["and", "a"]
-            and end + 3 < len(words) and words[end + 3].lower() in ("half", "quarter")):
-        return 1 / _FRACTIONS[words[end + 3].lower()], end + 3
+    following = [w.lower() for w in words[end + 1 : end + 4]]
+    if following[:2] == ["and", "a"] and following[2:] in (["half"], ["quarter"]):
+        return 1 / _FRACTIONS[following[2]], end + 3
     return 0.0, end
 
 
