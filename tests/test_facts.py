@@ -80,6 +80,9 @@ def test_possessives_keep_their_facts():
         ("Two and a half million pounds was raised.", "£2.5m was raised."),
         ("It could raise £4.1 million in its first year.",
          "It is projected to raise a little over £4 million in year one."),
+        # a lede's bound, met closely by the body's figure
+        ("The ferry had 212 people on board.", "More than 200 people were rescued."),
+        ("Fewer than 50 homes were affected.", "47 homes were affected."),
     ],
 )
 def test_the_same_number_written_another_way_is_no_conflict(a, b):
@@ -95,6 +98,10 @@ def test_the_same_number_written_another_way_is_no_conflict(a, b):
         ("Twenty-three thousand fans came.", "A crowd of 32,000 came.",
          [("Twenty-three thousand", "32,000")]),
         ("One in five adults smoke.", "30% of adults smoke.", [("One in five", "30%")]),
+        # a bound met from far off is an update; one broken is a conflict
+        ("At least four people have been injured.", "Seven people have been hurt.",
+         [("four", "Seven")]),
+        ("Fewer than 50 homes were affected.", "52 homes were affected.", [("50", "52")]),
         ("Police told people within half a mile to keep windows shut.",
          "Police told people within one mile to keep windows shut.",
          [("half a mile", "one mile")]),

@@ -34,6 +34,8 @@ class Fact:
     # "about 4,200", "just under two thousand": a rounded figure, the same claim as any
     # figure within APPROXIMATE of it.
     approximate: bool = False
+    # "more than 200", "at least 12": 1 (a lower bound); "fewer than 50", "up to 14": -1.
+    bound: int = 0
 
 
 _TOKEN = re.compile(
@@ -105,6 +107,11 @@ _APPROXIMATE_PAIRS = frozenset({("just", "under"), ("just", "over"), ("close", "
                                 ("little", "over"), ("little", "under"), ("shade", "over"),
                                 ("shade", "under"), ("shy", "of")})
 APPROXIMATE = 0.05  # a rounded figure within 5% of the other is the same figure
+# A bound met by a figure this close is that figure rounded for a lede ("more than 200" /
+# "212"); one met from further off is an update ("at least four injured" / "seven").
+ROUNDED_BOUND = 0.10
+_LOWER_BOUNDS = frozenset({("more", "than"), ("at", "least"), ("upwards", "of"), ("over",)})
+_UPPER_BOUNDS = frozenset({("fewer", "than"), ("less", "than"), ("up", "to"), ("under",)})
 # Nouns after which a number is a label, not a count: "year one", "phase two", "day 3";
 # such a number conflicts only with the same label's ("number 11" / "number 17").
 _LABELS = frozenset(
@@ -449,6 +456,15 @@ def _is_approximate(words: list[str], i: int) -> bool:
     ) or [w.lower() for w in words[i + 1 : i + 3]] == ["or", "so"]
 
 
+def _bound(words: list[str], i: int) -> int:
+    before = tuple(w.lower() for w in words[max(0, i - 2) : i])
+    if before[-1:] in _LOWER_BOUNDS or before in _LOWER_BOUNDS:
+        return 1
+    if before[-1:] in _UPPER_BOUNDS or before in _UPPER_BOUNDS:
+        return -1
+    return 0
+
+
 def _is_label(words: list[str], i: int) -> bool:
     """ "year one", "phase 2": a number naming a step, not counting anything."""
     if i == 0 or words[i - 1].lower() not in _LABELS:
@@ -490,7 +506,8 @@ def extract_facts(text: str) -> list[Fact]:
             # "year one", "number 11": compared only with the same label's number
             unit = f"label-{words[i - 1].lower()}" if _is_label(words, i) else number.unit
             facts.append(Fact(f"number:{unit}", f"{number.value:g}", surface, i,
-                              _context(words, i, number.end), _is_approximate(words, i)))
+                              _context(words, i, number.end), _is_approximate(words, i),
+                              _bound(words, i)))
             skip_until = number.end
             last_number = (number.end, f"{number.unit}={number.value:g}")
         elif lowered in _WEEKDAYS:
@@ -654,14 +671,19 @@ def _one_sided(facts_a: list[Fact], facts_b: list[Fact]) -> tuple[list[Fact], li
 
 def _missing_from(facts: list[Fact], other: list[Fact]) -> list[Fact]:
     available = Counter(f.value for f in other)
-    rounded = [f for f in other if f.approximate]
     missing = []
     for fact in facts:
         if available[fact.value] > 0:
             available[fact.value] -= 1
-        elif not any(_close(fact, f) for f in (other if fact.approximate else rounded)):
+        elif not any(_rounded_alike(fact, f) for f in other):
             missing.append(fact)
     return missing
+
+
+def _rounded_alike(a: Fact, b: Fact) -> bool:
+    """One figure written rounder than the other: "about 4,200" / "4,180", "more than 200" /
+    "212"."""
+    return ((a.approximate or b.approximate) and _close(a, b)) or _meets(a, b) or _meets(b, a)
 
 
 def _close(a: Fact, b: Fact) -> bool:
@@ -671,6 +693,19 @@ def _close(a: Fact, b: Fact) -> bool:
     except ValueError:
         return False
     return abs(x - y) <= APPROXIMATE * max(abs(x), abs(y))
+
+
+def _meets(bound: Fact, figure: Fact) -> bool:
+    """A figure that meets a bound closely: the same count, rounded ("more than 200" / "212")."""
+    if not bound.bound or figure.bound:
+        return False
+    try:
+        limit, value = float(bound.value), float(figure.value)
+    except ValueError:
+        return False
+    if bound.bound > 0:
+        return limit <= value <= limit * (1 + ROUNDED_BOUND)
+    return limit * (1 - ROUNDED_BOUND) <= value <= limit
 
 
 def _replaced_names(a: str, b: str, facts_a: list[Fact], facts_b: list[Fact]) -> list[Conflict]:
