@@ -64,23 +64,19 @@ def content_words(text: str) -> list[str]:
 # restates, not what it says, and hard negatives open with them too, so words they bring
 # must not count as shared content.
 _LEAD_IN = re.compile(
-    r"^\W*(?:likewise|similarly|ultimately|overall|again|once again|in the end|in short|"
+    r"^\W*((?:likewise|similarly|ultimately|overall|again|once again|in the end|in short|"
     r"in sum|in summary|to sum up|to summarise|to summarize|put simply|simply put|"
     r"in other words|all in all|in conclusion|taken together|above all|in essence|"
     r"at bottom|that is|again and again|as noted|as we have seen|crucially|in brief|"
-    r"put another way|stated plainly|to be clear|the upshot is(?: that)?|bottom line)"
+    r"put another way|stated plainly|to be clear|the upshot is(?: that)?|bottom line))"
     r"\b[,:;—–-]?\s*",
     re.IGNORECASE,
 )
-# Of those, the lead-ins that announce a restatement (what was said, in other words);
-# "Likewise," and "Similarly," add a parallel point instead.
-_SUMMING_UP = re.compile(
-    r"^\W*(?:ultimately|overall|in the end|in short|in sum|in summary|to sum up|to summari[sz]e|"
-    r"put simply|simply put|in other words|all in all|in conclusion|taken together|in essence|"
-    r"at bottom|as noted|as we have seen|in brief|put another way|stated plainly|the upshot|"
-    r"bottom line)\b",
-    re.IGNORECASE,
-)
+# Of those, the ones that add a parallel point rather than announce a restatement.
+_PARALLEL_LEAD_INS = frozenset({
+    "likewise", "similarly", "again", "once again", "above all", "that is", "crucially",
+    "to be clear",
+})
 # Reported speech and quotes say the same with other verbs and other persons ("I will" /
 # "she said she would"): neither speech verbs nor pronouns are content.
 _FRAME_WORDS = frozenset(
@@ -97,8 +93,10 @@ def strip_lead_in(text: str) -> str:
 
 
 def sums_up(text: str) -> bool:
-    """True when the text opens by announcing a restatement ("In short,", "Put simply,")."""
-    return _SUMMING_UP.match(text) is not None
+    """True when the text opens by announcing a restatement ("In short,", "Put simply,"), not
+    a parallel point ("Likewise,")."""
+    found = _LEAD_IN.match(text)
+    return found is not None and found.group(1).lower() not in _PARALLEL_LEAD_INS
 
 
 def masked_content_words(text: str) -> list[str]:

@@ -317,7 +317,7 @@ class EvidenceTable:
             shared_numbers=sum((self.numbers(i) & self.numbers(j)).values()),
             coverage_best=max(cover_a, cover_b),
             specifics=self._specifics.overlap(i, j) if "specifics" in wants else 0.0,
-            mutual=_mutual(self._nearest, i, j) if "mutual" in wants else 0.0,
+            mutual=_mutual(self.neighbours.best_index, i, j) if "mutual" in wants else 0.0,
             rare_masked=(float(self._rare_masked[i] @ self._rare_masked[j])
                          if "rare_masked" in wants else 0.0),
             copy_masked=masked_word_similarity(a.text, b.text) if "copy_masked" in wants else 0.0,
@@ -330,7 +330,8 @@ class EvidenceTable:
 
     def _restates(self, i: int, j: int, margin: float) -> float:
         early, late = sorted((i, j))
-        return float(self._opens_restating[late] and self._nearest[late] == early and margin > 0)
+        nearest = int(self.neighbours.best_index[late])
+        return float(self._opens_restating[late] and nearest == early and margin > 0)
 
     @cached_property
     def _opens_restating(self) -> list[bool]:
@@ -344,12 +345,6 @@ class EvidenceTable:
     @cached_property
     def _specifics(self) -> Specifics:
         return Specifics([p.text for p in self.passages])
-
-    @cached_property
-    def _nearest(self) -> np.ndarray:
-        masked = self.vectors @ self.vectors.T
-        np.fill_diagonal(masked, -np.inf)
-        return np.asarray(masked.argmax(axis=1))
 
 
 @dataclass(frozen=True)
