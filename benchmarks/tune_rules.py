@@ -9,8 +9,8 @@ Training data (every paragraph pair that reaches the meaning stage: exact and ne
 copies are decided by text, pairs under the candidate cosine never reach the model):
 - the newsroom development set ../shared/data/newsroom/*.json (labelled pairs positive,
   every other pair negative);
-- the 59 extra newsroom-format files benchmarks/data/newsroom-extra/*.json (seven hands;
-  e4xx-e7xx were first scored unseen by the engine fitted without them,
+- the 69 extra newsroom-format files benchmarks/data/newsroom-extra/*.json (nine hands;
+  e4xx-e9xx were first scored unseen by the engine fitted without them,
   docs/benchmarks.md);
 - the hand-written articles tests/data/articles/*.json, single and two-article;
 - every 7th BBC News article (real same-topic stories that repeat nothing: all negatives).
@@ -55,7 +55,7 @@ from bot.core.segment import segment
 from bot.render.json_report import report_to_dict
 
 NEWSROOM = DATA / "newsroom"
-EXTRA = ROOT / "benchmarks" / "data" / "newsroom-extra"  # 49 more files, five other hands
+EXTRA = ROOT / "benchmarks" / "data" / "newsroom-extra"  # hand-written files, one hand per batch
 RULES_PATH = ROOT / "bot" / "core" / "rules.json"
 BBC_STRIDE = 7  # every 7th BBC article; benchmarks.articles never builds test articles on them
 BBC_ARTICLES = 250
