@@ -9,7 +9,7 @@ Training data (every paragraph pair that reaches the meaning stage: exact and ne
 copies are decided by text, pairs under the candidate cosine never reach the model):
 - the newsroom development set ../shared/data/newsroom/*.json (labelled pairs positive,
   every other pair negative);
-- the 69 extra newsroom-format files benchmarks/data/newsroom-extra/*.json (nine hands;
+- the 79 extra newsroom-format files benchmarks/data/newsroom-extra/*.json (eleven hands;
   e4xx-e9xx were first scored unseen by the engine fitted without them,
   docs/benchmarks.md);
 - the hand-written articles tests/data/articles/*.json, single and two-article;
@@ -168,10 +168,15 @@ def by_style(files: Sequence[Path], rows: Sequence[dict[str, Any]]) -> dict[str,
     return {k: score_module().totals(v) for k, v in sorted(grouped.items())}
 
 
-def candidate_examples(
-    group: str, passages: Sequence[Passage], positives: set[tuple[tuple[int, int], ...]],
-    rules: Rules,
-) -> list[Example]:
+# Evidence a benchmark measures beyond FEATURES: (passages, i, j) -> more feature values.
+ExtraEvidence = Callable[[Sequence[Passage], int, int], tuple[float, ...]]
+Request = tuple[str, list[Passage], set[tuple[tuple[int, int], ...]]]  # group, passages, true
+
+
+def candidate_examples(request: Request, rules: Rules,
+                       extra: ExtraEvidence | None = None) -> list[Example]:
+    """The pairs of one request that reach the meaning stage, with their evidence."""
+    group, passages, positives = request
     table = EvidenceTable(passages, features=frozenset(FEATURES))
     found = []
     for i in range(len(passages)):
@@ -186,30 +191,31 @@ def candidate_examples(
             ):
                 continue
             values = table.of(i, j).features()
+            more = extra(passages, i, j) if extra else ()
             key = ((a.ref.doc, a.ref.paragraph), (b.ref.doc, b.ref.paragraph))
-            found.append(Example(group, tuple(values[f] for f in FEATURES), key in positives))
+            found.append(Example(group, (*(values[f] for f in FEATURES), *more),
+                                 key in positives))
     return found
 
 
-def labelled_examples(analyzer: Analyzer, article: LabelledArticle) -> list[Example]:
+def labelled_request(analyzer: Analyzer, article: LabelledArticle) -> Request:
     docs = [segment("\n\n".join(paragraphs), source=article.id) for paragraphs in article.documents]
     if any(len(d.paragraphs) != len(p) for d, p in zip(docs, article.documents, strict=True)):
         raise ValueError(f"{article.id}: paragraphs do not segment one to one")
-    passages = analyzer.embed(docs)
-    positives = {p.key for p in article.pairs}
-    return candidate_examples(article.id, passages, positives, analyzer.rules)
+    return article.id, analyzer.embed(docs), {p.key for p in article.pairs}
 
 
-def bbc_examples(analyzer: Analyzer) -> list[Example]:
+def bbc_requests(analyzer: Analyzer) -> list[Request]:
+    """Every BBC_STRIDE-th BBC story of 3+ paragraphs, in BBC_GROUPS fold groups."""
     path = require(DATA / "summarization" / "bbc" / "bbc_news_summary.jsonl.gz")
     with gzip.open(path, "rt", encoding="utf-8") as handle:
         rows = [json.loads(line) for line in handle]
-    found = []
+    found: list[Request] = []
     for k, row in enumerate(rows[::BBC_STRIDE][:BBC_ARTICLES]):
         paragraphs = [p for p in row["body"].split("\n\n") if p.strip()]
         if len(paragraphs) >= 3:
             passages = analyzer.embed([segment("\n\n".join(paragraphs), source=row["id"])])
-            found += candidate_examples(f"bbc{k % BBC_GROUPS}", passages, set(), analyzer.rules)
+            found.append((f"bbc{k % BBC_GROUPS}", passages, set()))
     return found
 
 
@@ -217,7 +223,8 @@ def bbc_examples(analyzer: Analyzer) -> list[Example]:
 # that scores higher on one and no lower on the rest must never be judged less alike: the fit
 # keeps each such weight >= 0. Unbounded, collinear features (cosine with coverage) traded
 # sign (cosine -10.3, coverage +13.7) and let odd pairs through.
-MONOTONE = frozenset(FEATURES) - {"other_period"}
+UNBOUNDED = frozenset({"other_period"})
+MONOTONE = frozenset(FEATURES) - UNBOUNDED
 
 
 @dataclass(frozen=True)
@@ -234,29 +241,33 @@ CLAIM = FEATURES.index("claim_cosine")
 PERIOD = FEATURES.index("other_period")
 
 
-def fit_rules(train: Sequence[Example], choice: FitChoice) -> Rules:
-    """The engine's rules with both models fitted on `train`."""
+def fit_rules(train: Sequence[Example], choice: FitChoice,
+              names: Sequence[str] = FEATURES) -> Rules:
+    """The engine's rules with both models fitted on `train` (columns named by `names`)."""
     if not choice.conflict_features:
-        return Rules(model=fit(train, choice.features, choice.positive_weight, choice.c),
+        return Rules(model=fit(train, choice.features, choice.positive_weight, choice.c, names),
                      conflict_model=None)
     claims = [e for e in train if e.features[CLAIM] > 0 and not e.features[PERIOD]]  # vetoed
     rest = [e for e in train if e.features[CLAIM] <= 0]
     return Rules(
-        model=fit(rest, choice.features, choice.positive_weight, choice.c),
-        conflict_model=fit(claims, choice.conflict_features, choice.positive_weight, choice.c),
+        model=fit(rest, choice.features, choice.positive_weight, choice.c, names),
+        conflict_model=fit(claims, choice.conflict_features, choice.positive_weight, choice.c,
+                           names),
     )
 
 
 def fit(train: Sequence[Example], features: Sequence[str] = MODEL_FEATURES,
-        positive_weight: float = POSITIVE_WEIGHT, c: float | None = None) -> EvidenceModel:
+        positive_weight: float = POSITIVE_WEIGHT, c: float | None = None,
+        names: Sequence[str] = FEATURES) -> EvidenceModel:
     """Weighted, L2-regularised logistic regression on standardised features (sklearn's
-    objective: C * sum of log-losses + |w|^2 / 2), weights >= 0 on MONOTONE features, written
-    back on the raw scale (a positive scale keeps the sign)."""
+    objective: C * sum of log-losses + |w|^2 / 2), weights >= 0 but on UNBOUNDED features,
+    written back on the raw scale (a positive scale keeps the sign).
+    `names` names the columns of Example.features (benchmarks may measure more)."""
     from scipy.optimize import minimize
     from scipy.special import expit
 
     c = C if c is None else c
-    columns = [FEATURES.index(f) for f in features]
+    columns = [list(names).index(f) for f in features]
     x = np.array([[e.features[col] for col in columns] for e in train])
     y = np.array([e.positive for e in train], dtype=float)
     mean, scale = x.mean(axis=0), x.std(axis=0) + 1e-9
@@ -273,7 +284,8 @@ def fit(train: Sequence[Example], features: Sequence[str] = MODEL_FEATURES,
         grad = np.append(c * (z.T @ residual) + w, c * residual.sum())
         return float(c * (sample * value).sum() + 0.5 * w @ w), grad
 
-    bounds = [(0.0, None) if f in MONOTONE else (None, None) for f in features] + [(None, None)]
+    bounds = [(None, None) if f in UNBOUNDED else (0.0, None) for f in features]
+    bounds.append((None, None))
     result = minimize(loss, np.zeros(len(features) + 1), jac=True, method="L-BFGS-B",
                       bounds=bounds, options={"maxiter": 5000, "gtol": 1e-8})
     coef, intercept = result.x[:-1], float(result.x[-1])
@@ -364,8 +376,9 @@ def main() -> None:
     analyzer = Analyzer(encoder)
     files = newsroom_files() + extra_files() + hand_files()
     articles = {path: load_handwritten(path) for path in files}
-    labelled = [e for a in articles.values() for e in labelled_examples(analyzer, a)]
-    bbc = bbc_examples(analyzer)
+    labelled = [e for a in articles.values()
+                for e in candidate_examples(labelled_request(analyzer, a), analyzer.rules)]
+    bbc = [e for r in bbc_requests(analyzer) for e in candidate_examples(r, analyzer.rules)]
     everything = labelled + bbc
     print(f"{len(labelled)} labelled pairs at the meaning stage "
           f"({sum(e.positive for e in labelled)} true) from {len(files)} files; "
