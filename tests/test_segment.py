@@ -120,13 +120,30 @@ def test_slack_thread_chrome_is_not_article_text():
 
 def test_thread_headers_separate_messages_when_messages_have_blank_lines():
     paste = (
-        "Imogen Thackwray  9:14 AM\nFirst message, first line\nstill the first paragraph.\n\n"
+        "Imogen Thackwray  9:14 AM\nFirst message, first paragraph.\n\n"
         "Second paragraph of it.\nDev Rautela  9:21 AM\nAnother message."
     )
     assert texts(segment(paste)) == [
-        "First message, first line still the first paragraph.",
+        "First message, first paragraph.",
         "Second paragraph of it.",
         "Another message.",
+    ]
+
+
+def test_in_a_thread_every_line_is_a_paragraph_even_beside_blank_lines():
+    # Slack shows a message's lines as typed: the editor's note and the new top it introduces
+    # are two paragraphs, not one wrapped line.
+    paste = (
+        "Dara Quinlan  10:03 AM\nThe council voted to cut collections.\n\n"
+        "Savings will be about £640,000 a year.\n"
+        "Dara Quinlan  11:04 AM\nta, good catches. new top:\n"
+        "From 2 September, bins will be emptied every third week."
+    )
+    assert texts(segment(paste)) == [
+        "The council voted to cut collections.",
+        "Savings will be about £640,000 a year.",
+        "ta, good catches. new top:",
+        "From 2 September, bins will be emptied every third week.",
     ]
 
 

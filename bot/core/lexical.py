@@ -196,9 +196,21 @@ _PERIOD_WORD = re.compile(
 )
 
 
+# The same frame with no comma after it ("Last year the group made ...", "In 2019 it ...").
+_BARE_PERIOD = re.compile(
+    r"^\W*((?:last|this|next|a|one|two|three|four|five|six) "
+    r"(?:years?|quarters?|months?|weeks?|seasons?)(?: (?:ago|earlier|before|later))?"
+    r"|in \d{4})\b",
+    re.IGNORECASE,
+)
+
+
 def period_frame(sentence: str) -> str:
     """The period a sentence opens by setting, lower-cased ("" when it sets none)."""
     found = _LEAD_PHRASE.match(sentence)
+    bare = _BARE_PERIOD.match(sentence)
+    if bare is not None and (found is None or len(bare.group(1)) < len(found.group(1))):
+        return " ".join(bare.group(1).lower().split())
     if found is None:
         return ""
     phrase = " ".join(found.group(1).lower().split())

@@ -70,14 +70,18 @@ def paragraph_spans(text: str) -> list[tuple[int, int]]:
     every line is a paragraph. A heading (``#``, ``**Heading**``) and each bullet are
     paragraphs of their own either way. Lines that are not the article (a Slack thread's
     "Name  9:14 AM" headers, the asker's lead-in, emoji lines) are left out, and separate
-    paragraphs like a blank line.
+    paragraphs like a blank line. In a copied Slack thread every line is a paragraph even
+    where messages have blank lines: Slack shows each line as typed, so a line break there
+    is the writer's ("new top:" then the new top), never a wrap.
     """
     lines = _classify(text)
     kept = [k for k, line in enumerate(lines) if line.kind not in ("blank", "drop")]
-    by_blank = any(
+    wraps = any(  # single newlines inside a paragraph are wraps, not breaks
         lines[k].kind == "blank"
         for a, b in zip(kept, kept[1:], strict=False)
         for k in range(a + 1, b)
+    ) and not any(
+        line.kind == "drop" and is_thread_chrome(text[line.start : line.end]) for line in lines
     )
     spans: list[tuple[int, int]] = []
     previous: _Line | None = None  # the line before, when it belongs to the open paragraph
@@ -86,7 +90,7 @@ def paragraph_spans(text: str) -> list[tuple[int, int]]:
             previous = None
             continue
         joins = (
-            by_blank
+            wraps
             and previous is not None
             and previous.kind != "heading"
             and line.kind == "text"
