@@ -48,9 +48,17 @@ import numpy as np
 from benchmarks.articles import LabelledArticle, load_handwritten
 from benchmarks.common import ARTICLES, DATA, ROOT, encoder_argument, load, require, run_main
 from bot.core.analyze import Analyzer
+from bot.core.embed import Tokens
 from bot.core.fitted import EvidenceModel
 from bot.core.lexical import normalize, word_similarity
-from bot.core.pairs import FEATURES, EvidenceTable, Passage, Rules, one_list
+from bot.core.pairs import (
+    FEATURES,
+    TOKEN_FEATURES,
+    EvidenceTable,
+    Passage,
+    Rules,
+    one_list,
+)
 from bot.core.segment import segment
 from bot.render.json_report import report_to_dict
 
@@ -68,10 +76,12 @@ BBC_GROUPS = 10
 # lead-in connectives, speech verbs and pronouns left out) raised it on both sets, as did
 # restates (round 5, 78 files: a paragraph opening "In short," and the paragraph most like it;
 # newsroom F1 0.838 -> 0.847, extra 0.783 -> 0.799, clean split 0.733 -> 0.765, BBC false
-# pairs 19 -> 12).
+# pairs 19 -> 12). Token-level soft alignment and its margin (round 7, 118 files: pair-level F1
+# 0.810 -> 0.845, benchmarks.token_alignment) need token states; where a request has none,
+# Rules.plain_model (the same fit without them) decides.
 MODEL_FEATURES = (
     "cosine", "margin", "coverage", "rare_words", "numbers", "rare_masked", "copy_masked",
-    "restates",
+    "restates", "soft_align", "soft_margin",
 )
 # The same-claim-other-facts model, fitted on the pairs with a conflicting sentence pair
 # (claim_cosine > 0); the paraphrase model is then fitted on the rest. Pairs whose closest
@@ -97,13 +107,17 @@ class MemoEncoder:
 
     def __init__(self, inner: Any) -> None:
         self.inner = inner
-        self.cache: dict[str, np.ndarray] = {}
+        self.cache: dict[str, tuple[np.ndarray, Tokens]] = {}
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
+        return self.encode_tokens(texts)[0]
+
+    def encode_tokens(self, texts: Sequence[str]) -> tuple[np.ndarray, list[Tokens]]:
         missing = [t for t in dict.fromkeys(texts) if t not in self.cache]
         if missing:
-            self.cache.update(zip(missing, np.asarray(self.inner.encode(missing)), strict=True))
-        return np.stack([self.cache[t] for t in texts])
+            vectors, tokens = self.inner.encode_tokens(missing)
+            self.cache.update(zip(missing, zip(vectors, tokens, strict=True), strict=True))
+        return (np.stack([self.cache[t][0] for t in texts]), [self.cache[t][1] for t in texts])
 
 
 @dataclass(frozen=True)
@@ -168,13 +182,10 @@ def by_style(files: Sequence[Path], rows: Sequence[dict[str, Any]]) -> dict[str,
     return {k: score_module().totals(v) for k, v in sorted(grouped.items())}
 
 
-# Evidence a benchmark measures beyond FEATURES: (passages, i, j) -> more feature values.
-ExtraEvidence = Callable[[Sequence[Passage], int, int], tuple[float, ...]]
 Request = tuple[str, list[Passage], set[tuple[tuple[int, int], ...]]]  # group, passages, true
 
 
-def candidate_examples(request: Request, rules: Rules,
-                       extra: ExtraEvidence | None = None) -> list[Example]:
+def candidate_examples(request: Request, rules: Rules) -> list[Example]:
     """The pairs of one request that reach the meaning stage, with their evidence."""
     group, passages, positives = request
     table = EvidenceTable(passages, features=frozenset(FEATURES))
@@ -191,10 +202,8 @@ def candidate_examples(request: Request, rules: Rules,
             ):
                 continue
             values = table.of(i, j).features()
-            more = extra(passages, i, j) if extra else ()
             key = ((a.ref.doc, a.ref.paragraph), (b.ref.doc, b.ref.paragraph))
-            found.append(Example(group, (*(values[f] for f in FEATURES), *more),
-                                 key in positives))
+            found.append(Example(group, tuple(values[f] for f in FEATURES), key in positives))
     return found
 
 
@@ -241,33 +250,34 @@ CLAIM = FEATURES.index("claim_cosine")
 PERIOD = FEATURES.index("other_period")
 
 
-def fit_rules(train: Sequence[Example], choice: FitChoice,
-              names: Sequence[str] = FEATURES) -> Rules:
-    """The engine's rules with both models fitted on `train` (columns named by `names`)."""
-    if not choice.conflict_features:
-        return Rules(model=fit(train, choice.features, choice.positive_weight, choice.c, names),
-                     conflict_model=None)
+def fit_rules(train: Sequence[Example], choice: FitChoice) -> Rules:
+    """The engine's rules with its models fitted on `train`: the conflict model, the
+    paraphrase model and, when that weighs token features, the same without them for
+    requests that have no token states."""
+    def fitted(examples: Sequence[Example], features: Sequence[str]) -> EvidenceModel:
+        return fit(examples, features, choice.positive_weight, choice.c)
+
     claims = [e for e in train if e.features[CLAIM] > 0 and not e.features[PERIOD]]  # vetoed
-    rest = [e for e in train if e.features[CLAIM] <= 0]
+    rest = [e for e in train if e.features[CLAIM] <= 0] if choice.conflict_features else train
+    plain = [f for f in choice.features if f not in TOKEN_FEATURES]
     return Rules(
-        model=fit(rest, choice.features, choice.positive_weight, choice.c, names),
-        conflict_model=fit(claims, choice.conflict_features, choice.positive_weight, choice.c,
-                           names),
+        model=fitted(rest, choice.features),
+        conflict_model=fitted(claims, choice.conflict_features) if choice.conflict_features
+        else None,
+        plain_model=fitted(rest, plain) if len(plain) < len(choice.features) else None,
     )
 
 
 def fit(train: Sequence[Example], features: Sequence[str] = MODEL_FEATURES,
-        positive_weight: float = POSITIVE_WEIGHT, c: float | None = None,
-        names: Sequence[str] = FEATURES) -> EvidenceModel:
+        positive_weight: float = POSITIVE_WEIGHT, c: float | None = None) -> EvidenceModel:
     """Weighted, L2-regularised logistic regression on standardised features (sklearn's
     objective: C * sum of log-losses + |w|^2 / 2), weights >= 0 but on UNBOUNDED features,
-    written back on the raw scale (a positive scale keeps the sign).
-    `names` names the columns of Example.features (benchmarks may measure more)."""
+    written back on the raw scale (a positive scale keeps the sign)."""
     from scipy.optimize import minimize
     from scipy.special import expit
 
     c = C if c is None else c
-    columns = [list(names).index(f) for f in features]
+    columns = [FEATURES.index(f) for f in features]
     x = np.array([[e.features[col] for col in columns] for e in train])
     y = np.array([e.positive for e in train], dtype=float)
     mean, scale = x.mean(axis=0), x.std(axis=0) + 1e-9
@@ -436,7 +446,8 @@ def main() -> None:
         print(f"| {style} | {t['precision']:.2f} | {t['recall']:.2f} | {t['kinds_right']}/"
               f"{t['pairs']} | {t['hard_negatives_flagged']}/{t['hard_negatives']} | "
               f"{t['sentence_found']}/{t['sentence_pairs']} |")
-    print(f"\nfitted on everything: {final.model}\nconflict model: {final.conflict_model}")
+    print(f"\nfitted on everything: {final.model}\nconflict model: {final.conflict_model}"
+          f"\nwithout token states: {final.plain_model}")
 
     payload = {
         "generated_by": "python -m benchmarks.tune_rules",
@@ -456,6 +467,7 @@ def main() -> None:
                            "nonnegative": sorted(MONOTONE & set(final.features))},
         "paragraph_model": final.model.to_json(),
         "conflict_model": final.conflict_model and final.conflict_model.to_json(),
+        "plain_paragraph_model": final.plain_model and final.plain_model.to_json(),
         "held_out": {
             "method": "leave one file out (BBC in 10 groups), whole engine, score.py counting",
             "newsroom": news, "newsroom_extra": extra_totals, "hand_written": hand,

@@ -197,7 +197,8 @@ def test_console_script_on_the_example_with_the_real_model():
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    assert result.stderr == ""
+    # Nothing but the notice a machine's first run prints while it exports the int8 model.
+    assert result.stderr in ("", "checkdupes: preparing the model, once: ~10 s\n")
     found = {
         (p["a"]["paragraph"], p["b"]["paragraph"]): p["kind"]
         for p in json.loads(result.stdout)["pairs"]

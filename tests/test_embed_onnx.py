@@ -148,6 +148,22 @@ def test_close_to_torch(
 
 
 @pytest.mark.slow
+def test_token_states_match_torch_word_piece_for_word_piece(
+    onnx_encoder: OnnxEncoder, real_encoder: SentenceTransformerEncoder
+) -> None:
+    vectors, ours = onnx_encoder.encode_tokens(SENTENCES)
+    np.testing.assert_array_equal(vectors, onnx_encoder.encode(SENTENCES))
+    _, reference = real_encoder.encode_tokens(SENTENCES)
+    for (ids, states), (ref_ids, ref_states) in zip(ours, reference, strict=True):
+        np.testing.assert_array_equal(ids, ref_ids)  # same pieces, [CLS]/[SEP] left out
+        assert states.shape == (len(ids), 384)
+        if len(ids):
+            np.testing.assert_allclose(np.linalg.norm(states, axis=1), 1.0, atol=1e-4)
+            assert (states * ref_states).sum(axis=1).mean() >= 0.97
+    assert len(ours[5][0]) == 0 and len(ours[6][0]) == 254  # "" and the 256-token cut
+
+
+@pytest.mark.slow
 def test_batch_mates_barely_move_a_vector(onnx_encoder: OnnxEncoder) -> None:
     # Dynamic quantization scales activations per batch, so a text's vector depends a little
     # on what it is encoded with; the same input always gives the same output.

@@ -6,7 +6,7 @@ import pytest
 
 from benchmarks import tune_rules
 from bot.core.fitted import EvidenceModel, model_from_json, read_rules_file
-from bot.core.pairs import FEATURES, Evidence, Rules
+from bot.core.pairs import FEATURES, TOKEN_FEATURES, Evidence, Rules
 
 
 def test_the_shipped_rules_file_loads_with_the_fitting_codes_features():
@@ -15,8 +15,13 @@ def test_the_shipped_rules_file_loads_with_the_fitting_codes_features():
     assert rules.model.features == tune_rules.MODEL_FEATURES
     assert rules.conflict_model is not None
     assert rules.conflict_model.features == tune_rules.CONFLICT_FEATURES
+    assert rules.plain_model is not None  # requests without token states
+    assert rules.plain_model.features == tuple(
+        f for f in tune_rules.MODEL_FEATURES if f not in TOKEN_FEATURES)
     assert rules.features <= set(FEATURES)
-    assert set(Evidence(0.5, 0.0, 0.5, 0.0, 0).features()) == set(FEATURES)
+    assert set(Evidence(0.5, 0.0, 0.5, 0.0, 0).features()) == set(FEATURES) - TOKEN_FEATURES
+    measured = Evidence(0.5, 0.0, 0.5, 0.0, 0, soft_align=0.5, soft_margin=0.1).features()
+    assert set(measured) == set(FEATURES)
     # It says what it was fitted on and how well that held out, for whoever reads it next.
     assert {"date", "encoder", "fitted_on", "held_out"} <= data.keys()
     assert data["held_out"]["newsroom"]["pairs"] == 60
@@ -32,6 +37,15 @@ def test_the_model_decides_by_its_weights():
     rules = Rules(model=model)
     assert rules.is_repeat(Evidence(0.9, 0.0, 0.0, 0.0, 0))
     assert not rules.is_repeat(Evidence(0.7, 0.0, 0.0, 0.0, 0))
+
+
+def test_without_token_states_the_model_fitted_without_them_decides():
+    rules = Rules(model=EvidenceModel(("cosine", "soft_align"), (10.0, 10.0), -14.0),
+                  plain_model=EvidenceModel(("cosine",), (10.0,), -5.0))
+    assert not rules.is_repeat(Evidence(0.6, 0.0, 0.0, 0.0, 0, soft_align=0.3, soft_margin=0))
+    assert rules.is_repeat(Evidence(0.6, 0.0, 0.0, 0.0, 0))  # plain: 6 - 5 >= 0
+    assert Rules(model=rules.model, plain_model=None).is_repeat(
+        Evidence(0.6, 0.0, 0.0, 0.0, 0, soft_align=0.9, soft_margin=0))
 
 
 def test_the_shipped_model_weighs_only_features_the_engine_measures_by_default():
@@ -61,7 +75,7 @@ def test_codes_with_digits_in_them_are_words_not_figures():
 def test_every_shipped_weight_on_a_more_means_more_alike_feature_is_non_negative():
     # The round-2 fit put -10.3 on cosine and +13.7 on coverage (collinear), so a pair could
     # lose by being closer in meaning; the fit now bounds these weights at zero.
-    for model in (Rules().model, Rules().conflict_model):
+    for model in (Rules().model, Rules().conflict_model, Rules().plain_model):
         assert model is not None
         monotone = [w for f, w in zip(model.features, model.weights, strict=True)
                     if f in tune_rules.MONOTONE]

@@ -8,7 +8,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from bot.core.embed import Encoder, encode_unique, pool_sentences
+from bot.core.embed import (
+    Encoder,
+    TokenEncoder,
+    Tokens,
+    encode_unique,
+    encode_unique_tokens,
+    pool_sentences,
+)
 from bot.core.errors import TooLong, TooShort
 from bot.core.groups import Group, group_pairs
 from bot.core.pairs import Pair, ParagraphRef, Passage, Rules, SentencePair, mine
@@ -129,13 +136,20 @@ class Analyzer:
         ]
         # A paragraph the splitter found no sentence in is encoded as one sentence.
         sentences = [tuple(s.text for s in p.sentences) or (p.text,) for _, p in refs]
-        vectors = encode_unique(self.encoder, [s for own in sentences for s in own])
+        texts = [s for own in sentences for s in own]
+        tokens: list[Tokens] | None = None
+        if isinstance(self.encoder, TokenEncoder):
+            vectors, tokens = encode_unique_tokens(self.encoder, texts)
+        else:
+            vectors = encode_unique(self.encoder, texts)
         passages, offset = [], 0
         for (ref, paragraph), own in zip(refs, sentences, strict=True):
             own_vectors = vectors[offset : offset + len(own)]
             vector = pool_sentences(own_vectors, [len(s) for s in own])
             passages.append(Passage(ref, paragraph.text, own, own_vectors, vector,
-                                    paragraph.list_start))
+                                    paragraph.list_start,
+                                    None if tokens is None
+                                    else _joined(tokens[offset : offset + len(own)])))
             offset += len(own)
         return passages
 
@@ -176,3 +190,8 @@ class Analyzer:
             rules=self.summary_rules,
         )
         return [texts[i] for i in chosen]
+
+
+def _joined(own: Sequence[Tokens]) -> Tokens:
+    """A paragraph's Tokens: its sentences', end to end (each sentence encoded on its own)."""
+    return np.concatenate([ids for ids, _ in own]), np.concatenate([s for _, s in own])

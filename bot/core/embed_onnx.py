@@ -1,7 +1,8 @@
 """all-MiniLM-L6-v2 through ONNX Runtime with int8 weights: the fast path.
 
 The first use exports the shipped weights (``bot.core.embed.model_path()``) to ONNX, with
-mean pooling and L2 normalisation inside the graph, quantizes the weights to int8 per
+mean pooling and L2 normalisation inside the graph (a second output gives the token states
+for soft alignment), quantizes the weights to int8 per
 channel (per-tensor quantization loses too much: cosine to torch drops below 0.97), and
 caches the result on disk. Later processes load the cached file and never import torch:
 only onnxruntime, tokenizers and numpy, which is what makes the cold start and the memory
@@ -35,10 +36,10 @@ from typing import Any
 
 import numpy as np
 
-from bot.core.embed import Vectors, model_path
+from bot.core.embed import Tokens, Vectors, model_path, without_specials
 
 # Bump when the export or quantization recipe changes: it is part of the cache key.
-RECIPE = "minilm-meanpool-l2-opset17-int8pc-v1"
+RECIPE = "minilm-meanpool-l2-tokens-opset17-int8pc-v2"
 OPSET = 17
 # Files whose contents define the model; hashed into the cache key when present.
 _MODEL_FILES = (
@@ -152,7 +153,8 @@ def ensure_onnx(
 
 
 def export_onnx(model_dir: str | Path, target: Path) -> Path:
-    """Export the transformer + mean pooling + L2 norm to ONNX (fp32). Imports torch."""
+    """Export the transformer + mean pooling + L2 norm to ONNX (fp32), the last hidden states
+    as a second output. Imports torch."""
     # Imported here only: the cached path must not pay for torch (seconds, hundreds of MB).
     import torch
     from transformers import AutoModel
@@ -164,14 +166,16 @@ def export_onnx(model_dir: str | Path, target: Path) -> Path:
             super().__init__()
             self.transformer = transformer
 
-        def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+        def forward(
+            self, input_ids: torch.Tensor, attention_mask: torch.Tensor
+        ) -> tuple[torch.Tensor, torch.Tensor]:
             hidden = self.transformer(
                 input_ids=input_ids, attention_mask=attention_mask
             ).last_hidden_state
             mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
             summed = (hidden * mask).sum(dim=1)
             mean = summed / mask.sum(dim=1).clamp(min=1e-9)
-            return torch.nn.functional.normalize(mean, p=2.0, dim=1)
+            return torch.nn.functional.normalize(mean, p=2.0, dim=1), hidden
 
     # Eager attention traces to plain MatMul/Softmax, which quantize_dynamic handles.
     transformer = AutoModel.from_pretrained(str(model_dir), attn_implementation="eager")
@@ -186,11 +190,12 @@ def export_onnx(model_dir: str | Path, target: Path) -> Path:
             (dummy, dummy),
             str(target),
             input_names=["input_ids", "attention_mask"],
-            output_names=["embedding"],
+            output_names=["embedding", "tokens"],
             dynamic_axes={
                 "input_ids": {0: "batch", 1: "tokens"},
                 "attention_mask": {0: "batch", 1: "tokens"},
                 "embedding": {0: "batch"},
+                "tokens": {0: "batch", 1: "tokens"},
             },
             opset_version=OPSET,
             dynamo=False,  # the TorchScript exporter: no onnxscript dependency
@@ -237,11 +242,19 @@ class OnnxEncoder:
         self.dimensions = int(self._session.get_outputs()[0].shape[-1])
 
     def encode(self, texts: Sequence[str]) -> Vectors:
+        return self._run(texts, with_tokens=False)[0]
+
+    def encode_tokens(self, texts: Sequence[str]) -> tuple[Vectors, list[Tokens]]:
+        return self._run(texts, with_tokens=True)
+
+    def _run(self, texts: Sequence[str], *, with_tokens: bool) -> tuple[Vectors, list[Tokens]]:
         if not texts:
-            return np.zeros((0, self.dimensions), dtype=np.float32)
+            return np.zeros((0, self.dimensions), dtype=np.float32), []
         encodings = self._tokenizer.encode_batch(list(texts))
         lengths = [len(e.ids) for e in encodings]
         out = np.empty((len(texts), self.dimensions), dtype=np.float32)
+        tokens: list[Tokens] = [(np.zeros(0, dtype=np.int64), out[:0])] * len(texts)
+        outputs = ["embedding", "tokens"] if with_tokens else ["embedding"]
         for rows in batches(lengths, self._batch_size):
             width = max(lengths[i] for i in rows)
             ids = np.zeros((len(rows), width), dtype=np.int64)
@@ -249,9 +262,12 @@ class OnnxEncoder:
             for k, i in enumerate(rows):
                 ids[k, : lengths[i]] = encodings[i].ids
                 mask[k, : lengths[i]] = 1
-            (vectors,) = self._session.run(None, {"input_ids": ids, "attention_mask": mask})
-            out[rows] = vectors
-        return out
+            found = self._session.run(outputs, {"input_ids": ids, "attention_mask": mask})
+            out[rows] = found[0]
+            if with_tokens:
+                for k, i in enumerate(rows):
+                    tokens[i] = without_specials(ids[k], found[1][k], lengths[i])
+        return out, tokens
 
 
 def batches(

@@ -31,7 +31,8 @@ from typing import Literal
 
 import numpy as np
 
-from bot.core.embed import Vectors
+from bot.core.alignment import SoftMargins, soft_alignment, soft_margins
+from bot.core.embed import Tokens, Vectors
 from bot.core.facts import Conflict, find_conflicts, is_update
 from bot.core.fitted import EvidenceModel, model_from_json, read_rules_file
 from bot.core.lexical import (
@@ -108,6 +109,8 @@ class Passage:
     sentence_vectors: Vectors
     vector: Vectors  # the whole paragraph (pooled from its sentences by Analyzer.embed)
     list_start: int | None = None  # segment.Paragraph.list_start
+    # Its sentences' Tokens end to end (None: the encoder gives none, or it was archived).
+    tokens: Tokens | None = None
 
 
 # The evidence the fitted model weighs, by name (rules.json names the ones it uses).
@@ -127,7 +130,11 @@ FEATURES = (
     "other_period",
     "update",
     "restates",
+    "soft_align",
+    "soft_margin",
 )
+# Measured only where every passage of the request has token states (TokenEncoder).
+TOKEN_FEATURES = frozenset({"soft_align", "soft_margin"})
 
 
 @dataclass(frozen=True)
@@ -164,9 +171,16 @@ class Evidence:
     # like it, and the pair stands out from both paragraphs' next-best match (margin > 0): the
     # section it restates, often in other words (LLM-drafted copy).
     restates: float = 0.0
+    # Token-level soft alignment (bot/core/alignment.py) and its lead over each paragraph's
+    # next-best partner; None where the request has no token states.
+    soft_align: float | None = None
+    soft_margin: float | None = None
 
     def features(self) -> dict[str, float]:
-        return {
+        """The values by name; the token features only where they were measured."""
+        tokens = {} if self.soft_align is None or self.soft_margin is None else {
+            "soft_align": self.soft_align, "soft_margin": self.soft_margin}
+        return tokens | {
             "cosine": self.cosine,
             "margin": self.margin,
             "coverage": self.coverage,
@@ -188,6 +202,13 @@ class Evidence:
 def shipped_model() -> EvidenceModel:
     """The paragraph model fitted by benchmarks/tune_rules.py (bot/core/rules.json)."""
     return model_from_json(read_rules_file()["paragraph_model"], FEATURES)
+
+
+def shipped_plain_model() -> EvidenceModel | None:
+    """The paragraph model fitted without token features, for requests without token states
+    (None: the paragraph model needs none)."""
+    data = read_rules_file().get("plain_paragraph_model")
+    return None if data is None else model_from_json(data, FEATURES)
 
 
 def shipped_conflict_model() -> EvidenceModel | None:
@@ -217,6 +238,8 @@ class Rules:
     model: EvidenceModel = field(default_factory=shipped_model)
     # Pairs whose facts differ somewhere they line up (Evidence.claim_cosine > 0).
     conflict_model: EvidenceModel | None = field(default_factory=shipped_conflict_model)
+    # `model` refitted without TOKEN_FEATURES: where a request has no token states.
+    plain_model: EvidenceModel | None = field(default_factory=shipped_plain_model)
     aligned_sentence: float = 0.55  # sentence cosine that counts as "lines up"
     unrelated_sentence: float = 0.35  # below this two sentences have nothing in common
     # Lone sentences: compared when their cosine or their rare-word similarity reaches this.
@@ -235,7 +258,7 @@ class Rules:
     @property
     def features(self) -> frozenset[str]:
         """What the decision weighs: the evidence EvidenceTable must measure."""
-        models = (self.model, self.conflict_model)
+        models = (self.model, self.conflict_model, self.plain_model)
         wanted = {f for m in models if m is not None for f in m.features}
         return frozenset(wanted | ({"other_period"} if self.conflict_model else set()))
 
@@ -246,6 +269,8 @@ class Rules:
             # Closest sentences about two periods ("A year earlier, ...") compare two claims:
             # 1 of the 63 such labelled pairs is a repeat (docs/benchmarks.md).
             return not values["other_period"] and self.conflict_model.logit(values) >= 0
+        if self.plain_model is not None and not values.keys() >= set(self.model.features):
+            return self.plain_model.logit(values) >= 0  # no token states in this request
         return self.model.logit(values) >= 0
 
     def is_sentence_paraphrase(self, e: Evidence) -> bool:
@@ -308,6 +333,7 @@ class EvidenceTable:
         a, b = self.passages[i], self.passages[j]
         cover_a, cover_b = _coverages(a, b)
         wants = self.features
+        soft = self._soft
         claim = _claim_change(a, b) if {"claim_cosine", "claim_words"} & wants else None
         return Evidence(
             cosine=cosine,
@@ -326,12 +352,22 @@ class EvidenceTable:
             update=float(claim.update) if claim else 0.0,
             other_period=_other_period(a, b) if "other_period" in wants else 0.0,
             restates=self._restates(i, j, cosine - runner_up) if "restates" in wants else 0.0,
+            soft_align=float(soft.scores[i, j]) if soft else None,
+            soft_margin=soft.of(i, j) if soft else None,
         )
 
     def _restates(self, i: int, j: int, margin: float) -> float:
         early, late = sorted((i, j))
         nearest = int(self.neighbours.best_index[late])
         return float(self._opens_restating[late] and nearest == early and margin > 0)
+
+    @cached_property
+    def _soft(self) -> SoftMargins | None:
+        tokens = [p.tokens for p in self.passages]
+        if not TOKEN_FEATURES & self.features or any(t is None for t in tokens):
+            return None
+        scores = soft_alignment([t for t in tokens if t is not None])
+        return None if scores is None else soft_margins(scores)
 
     @cached_property
     def _opens_restating(self) -> list[bool]:
