@@ -171,6 +171,86 @@ def test_one_sentence_copied_into_an_on_topic_paragraph_is_a_repeated_sentence(a
             for s in report.sentence_pairs] == [(0, 1, 2, 1, "exact")]
 
 
+BATHS = [
+    "Harrowgate council will spend £14m rebuilding the Kell Street swimming baths, which closed "
+    "in 2023 after part of the roof collapsed into the main pool.",
+    "The work will be paid for with a loan from the Public Works Loan Board, to be repaid over 25 "
+    "years from ticket sales and the rent of a new gym on the first floor. Council tax will not "
+    "rise to cover it, the finance chief, Tom Baird, said. Opposition councillors called the "
+    "plan a gamble on gym memberships that may never come.",
+    "Building will start in March and the baths should reopen in the summer of 2028, the "
+    "council's leisure chief, Anita Rowe, said. The contractor, Brindley Construction, also "
+    "rebuilt the Hexley leisure centre. Its bid was the lowest of the four the council received.",
+    "Swimming clubs have used pools in Dunmore and Hexley since the closure, and some parents say "
+    "their children have stopped swimming altogether.",
+    "## What happens next?",
+    "When will the baths reopen? Work begins in March, and the council expects swimmers back in "
+    "the summer of 2028, with Brindley Construction, the cheapest of four bidders, doing the work.",
+    "How is the rebuild being paid for? The council will borrow the money from the Public Works "
+    "Loan Board and pay it back over a quarter of a century out of admissions and the rent from a "
+    "first-floor gym, with no rise in council tax.",
+    "Where can clubs train until then? The council will keep paying for lanes in Dunmore and "
+    "Hexley and has added a free bus on Saturdays.",
+]
+
+
+def test_an_answer_led_by_its_question_restates_the_paragraph_it_answers_from(analyzer):
+    # The question lines up with nothing above, so it used to make a restated answer look like
+    # one sentence in common (1-6 went unreported).
+    assert found(analyze(analyzer, "\n\n".join(BATHS))) == {
+        (1, 6): "paraphrase", (2, 5): "paraphrase",
+    }
+
+
+LIVE = [
+    "07:40 — Fire crews are tackling a large blaze at the Harwell timber yard on Mill Road, where "
+    "a column of smoke can be seen across the town. Residents nearby are being told to keep their "
+    "windows and doors shut.",
+    "07:58 — The ambulance service confirms at least four people have been injured, including two "
+    "firefighters. None of the injuries is thought to be life-threatening.",
+    "08:30 — Mill Road is closed between the station and the Kings Arms roundabout, and buses are "
+    "being diverted through Church Lane.",
+    "09:05 — The yard's owner, Pellow Timber, says all 35 staff on the early shift have been "
+    "accounted for. The company says it is helping the fire service.",
+    "09:47 UPDATE — The ambulance service now says seven people have been hurt. Three have been "
+    "taken to Harwell General Hospital with smoke inhalation and the others were treated at the "
+    "scene.",
+    "10:15 — The fire service says the blaze is under control, but crews will stay on site through "
+    "the afternoon to damp down hot spots.",
+]
+
+
+def test_an_update_that_changes_one_figure_conflicts_with_the_entry_it_updates(analyzer):
+    # The update shares one sentence with the earlier entry, which used to make it a lone
+    # repeated sentence, and then nothing was reported at all.
+    report = analyze(analyzer, "\n\n".join(LIVE))
+    assert found(report) == {(1, 4): "conflicting"}
+    assert [(c.a, c.b) for c in report.pairs[0].conflicts] == [("four", "seven")]
+
+
+METERS = [
+    "Kestrel Water wants to fit meters to every home in the Aln valley by 2030, ending flat-rate "
+    "bills for about 60,000 households. The proposal is out to public consultation until "
+    "14 August.",
+    "The company says metered homes use about 12% less water, which would let it delay a new "
+    "reservoir at Caddon Moor.",
+    "Critics say large families and people with medical conditions that need extra washing would "
+    "pay more, and want a cap on their bills.",
+    "The regulator will decide next spring whether the plan can go ahead, after hearing from the "
+    "company and from the consumer council.",
+    "Drop-in sessions will be held at libraries in Alnbridge and Harlow Green next month. "
+    "Residents have until 14 August to give their views on the plan, online or by post.",
+]
+
+
+def test_a_sentence_restated_with_the_same_date_is_a_repeated_sentence(analyzer):
+    # A shared date is a shared fact, as a shared figure is: it used to count for nothing.
+    report = analyze(analyzer, "\n\n".join(METERS))
+    assert report.pairs == ()
+    assert [(s.a.paragraph, s.a.sentence, s.b.paragraph, s.b.sentence, s.kind)
+            for s in report.sentence_pairs] == [(0, 1, 4, 1, "paraphrase")]
+
+
 ADULT = "- **Single adult fare:** " + (
     "rises from $2.90 to $3.25 on buses, trams and the ferry, and stays valid for 90 minutes of "
     "transfers."

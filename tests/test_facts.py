@@ -108,6 +108,10 @@ def test_the_same_number_written_another_way_is_no_conflict(a, b):
         # "number of" names what the next figure counts, however far before it
         ("The fire service says 14 engines and around 70 firefighters are at the scene.",
          "The number of fire engines at the scene has risen to 20.", [("14", "20")]),
+        # "the first half" is a period, not a share that would pair 11% with 50%
+        ("Revenue for the half climbed 11% to £1.34bn.",
+         "Sales in the first half of the financial year were up 13% at 1.34 billion pounds.",
+         [("11%", "13%")]),
     ],
 )
 def test_an_updated_or_different_figure_is_a_conflict(a, b, expected):

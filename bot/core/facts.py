@@ -332,7 +332,9 @@ def _fraction(words: list[str], i: int) -> _Number | None:
                 return measure
     followed = k + 1 < len(words) and words[k + 1].lower() in ("of", "the", "their", "its")
     if lowered == "half":
-        return _Number("percent", 50.0, k) if followed else None
+        # "the first half of the year", "in the half": a period, not a share.
+        period = i > 0 and words[i - 1].lower() in ("the", "first", "second")
+        return _Number("percent", 50.0, k) if followed and not period else None
     if lowered == "than":  # "less than half their rain"
         return _Number("percent", 50.0, k) if words[k].lower() == "half" else None
     if spelled is None or not followed:

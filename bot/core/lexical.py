@@ -149,9 +149,11 @@ def rare_word_similarity(texts: Sequence[str]) -> np.ndarray:
 
 
 def number_counts(text: str) -> Counter[str]:
-    """The numbers a passage states (value and unit), for counting the ones two share."""
+    """The numbers, dates and clock times a passage states (value and unit), for counting the
+    ones two share."""
     facts = extract_facts(text)
-    return Counter(f"{f.kind}={f.value}" for f in facts if f.kind.startswith("number"))
+    return Counter(f"{f.kind}={f.value}" for f in facts
+                   if f.kind.startswith("number") or f.kind in ("date", "time"))
 
 
 class Specifics:

@@ -470,7 +470,11 @@ def judge(
         return None
     else:
         evidence = table.of(i, j)
-        if not rules.is_repeat(evidence) or _one_sentence_in_common(a, b, rules):
+        if not rules.is_repeat(evidence):
+            return None
+        # An update restates the one sentence whose figure it changes ("at least four injured"
+        # / "now says seven"): that is the repeat, not a lone sentence inside other news.
+        if not evidence.update and _one_sentence_in_common(a, b, rules):
             return None
         kind, score = "paraphrase", evidence.cosine
         if copy >= rules.near_verbatim_kind:
@@ -544,18 +548,32 @@ def _mutual(nearest: np.ndarray, i: int, j: int) -> float:
 def _one_sentence_in_common(a: Passage, b: Passage, rules: Rules) -> bool:
     """True when the pair shares one sentence, nothing else lines up, and the rest is most of
     one paragraph: a repeated sentence (reported as such), not a repeated paragraph."""
-    sims = a.sentence_vectors @ b.sentence_vectors.T
-    if min(sims.shape) < 2:
+    # A question heading an answer ("How is it paid for? The council will borrow ...") lines up
+    # with nothing by design: judged on it, a restated answer looked like a lone sentence.
+    keep_a, keep_b = _statements(a), _statements(b)
+    if min(len(keep_a), len(keep_b)) < 2:
         return False
+    sims = a.sentence_vectors[keep_a] @ b.sentence_vectors[keep_b].T
     i, j = np.unravel_index(int(sims.argmax()), sims.shape)
     rest = float(np.delete(np.delete(sims, i, axis=0), j, axis=1).max())
-    shares = (len(a.sentences[i]) / len(a.text), len(b.sentences[j]) / len(b.text))
+    shares = (_share(a, keep_a, int(i)), _share(b, keep_b, int(j)))
     if rest < rules.unrelated_sentence and min(shares) < 0.5:
         return True
     # A sentence copied into a paragraph of the same story: the rest is on topic (cosine up to
     # 0.5) but nothing else lines up, and the copy is under half of each paragraph.
     return (float(sims[i, j]) >= rules.sentence_copy and rest < rules.aligned_sentence
             and max(shares) < 0.5)
+
+
+def _statements(p: Passage) -> list[int]:
+    """The sentences of `p` that are not questions (all of them, if every one is)."""
+    kept = [k for k, s in enumerate(p.sentences) if not s.rstrip().endswith("?")]
+    return kept or list(range(len(p.sentences)))
+
+
+def _share(p: Passage, kept: Sequence[int], k: int) -> float:
+    """How much of `p`'s kept sentences the `k`-th of them is, by characters."""
+    return len(p.sentences[kept[k]]) / sum(len(p.sentences[n]) for n in kept)
 
 
 def _align(a: Passage, b: Passage, rules: Rules) -> tuple[AlignedSentences, ...]:
