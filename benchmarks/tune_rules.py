@@ -57,7 +57,7 @@ from bot.core.pairs import (
     EvidenceTable,
     Passage,
     Rules,
-    one_list,
+    judged_on_meaning,
 )
 from bot.core.segment import segment
 from bot.render.json_report import report_to_dict
@@ -197,8 +197,7 @@ def candidate_examples(request: Request, rules: Rules) -> list[Example]:
                 normalize(a.text) == normalize(b.text)
                 or table.cosine[i, j] < rules.candidate_cosine
                 or word_similarity(a.text, b.text) >= rules.near_verbatim
-                or min(len(a.text.split()), len(b.text.split())) < rules.min_words
-                or one_list(a, b)
+                or not judged_on_meaning(a, b, rules)
             ):
                 continue
             values = table.of(i, j).features()

@@ -251,6 +251,22 @@ def test_a_sentence_restated_with_the_same_date_is_a_repeated_sentence(analyzer)
             for s in report.sentence_pairs] == [(0, 1, 4, 1, "paraphrase")]
 
 
+UMBRELLAS = [
+    "Umbrella maker Fennimore & Daughters sold to its staff after 140 years",
+    "Fennimore & Daughters, the Brennock firm that has made umbrellas by hand since 1884, has been "
+    "sold to its 43 employees, ending four generations of family ownership.",
+    "The sale, through an employee ownership trust, was announced to staff at the workshop on "
+    "Tuesday morning.",
+    "Its owner, Ada Fennimore, 71, said she had no children who wanted to take the business on.",
+]
+
+
+def test_a_headline_is_not_a_restatement_of_the_lede_it_announces(analyzer):
+    # Marked as a heading, the headline pairs only as a copy; judged on meaning, it was one.
+    report = analyze(analyzer, "\n\n".join(UMBRELLAS))
+    assert report.pairs == () and report.sentence_pairs == ()
+
+
 ADULT = "- **Single adult fare:** " + (
     "rises from $2.90 to $3.25 on buses, trams and the ferry, and stays valid for 90 minutes of "
     "transfers."

@@ -136,6 +136,9 @@ def test_a_pair_whose_facts_differ_is_decided_by_the_conflict_model():
         ("Sales rose 2% between July and September.", ""),
         ("In a statement, the council said it would appeal.", ""),  # no period in it
         ("By Sunday evening, the toll had risen to 31.", ""),  # the same claim, updated
+        # a clause that names a period on its way to the comma sets no frame
+        ("The administrators said 12 stores would close next week, with 310 jobs lost.", ""),
+        ("The six aircraft delivered in the half took the fleet to 146, with four due.", ""),
     ],
 )
 def test_a_sentence_opening_with_its_period_names_it(sentence, frame):

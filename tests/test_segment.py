@@ -181,6 +181,8 @@ def test_article_lines_with_times_and_dates_survive(line):
         "Is this OK to run?",
         "Quick check before I file:",
         "story for the 6pm bulletin :newspaper:",
+        "Tom - umbrella piece for Sat, 1,350ish words. Can you give it a once-over before "
+        "conference? Ta",
     ],
 )
 def test_the_askers_lead_in_is_not_a_paragraph(lead_in):
@@ -369,3 +371,27 @@ def test_each_bullet_knows_where_its_list_starts():
     doc = segment("Lede here.\n\n- one thing\n- another thing\n\nProse.\n\n1. first\n2. second\n"
                   "\n## Heading\n\n- new list")
     assert [p.list_start for p in doc.paragraphs] == [None, 1, 1, None, 4, 4, None, 7]
+
+
+def test_headings_and_a_headline_are_marked_as_such():
+    paste = "\n\n".join([
+        "Umbrella maker sold to its staff after 140 years",
+        "By Tobias Achterberg",
+        "The firm has been sold to its 43 employees.",
+        "## What happens next",
+        "**Who runs it now?**",
+        "A trust will own the shares. Staff elect two of its five trustees.",
+    ])
+    doc = segment(paste)
+    assert [(p.text, p.heading) for p in doc.paragraphs] == [
+        ("Umbrella maker sold to its staff after 140 years", True),
+        ("By Tobias Achterberg", False),
+        ("The firm has been sold to its 43 employees.", False),
+        ("What happens next", True),
+        ("Who runs it now?", True),
+        ("A trust will own the shares. Staff elect two of its five trustees.", False),
+    ]
+
+
+def test_a_short_first_paragraph_that_ends_like_a_sentence_is_no_headline():
+    assert not segment("The bridge was shut.\n\nIt may reopen on Monday.").paragraphs[0].heading

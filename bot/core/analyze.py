@@ -149,7 +149,8 @@ class Analyzer:
             passages.append(Passage(ref, paragraph.text, own, own_vectors, vector,
                                     paragraph.list_start,
                                     None if tokens is None
-                                    else _joined(tokens[offset : offset + len(own)])))
+                                    else _joined(tokens[offset : offset + len(own)]),
+                                    paragraph.heading))
             offset += len(own)
         return passages
 

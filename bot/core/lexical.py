@@ -197,6 +197,10 @@ _PERIOD_WORD = re.compile(
     re.IGNORECASE,
 )
 
+# A phrase up to the first comma with one of these is a clause that happens to name a period
+# ("The administrators said 12 stores would close next week,"), not a frame.
+_CLAUSE_VERBS = frozenset(
+    "is are was were has have had will would said says told took made".split())
 
 # The same frame with no comma after it ("Last year the group made ...", "In 2019 it ...").
 _BARE_PERIOD = re.compile(
@@ -217,4 +221,5 @@ def period_frame(sentence: str) -> str:
         return ""
     phrase = " ".join(found.group(1).lower().split())
     starts = phrase.split(" ", 1)[0] in _PERIOD_START
-    return phrase if starts and _PERIOD_WORD.search(phrase) else ""
+    clause = not _CLAUSE_VERBS.isdisjoint(phrase.split())
+    return phrase if starts and not clause and _PERIOD_WORD.search(phrase) else ""

@@ -111,6 +111,7 @@ class Passage:
     list_start: int | None = None  # segment.Paragraph.list_start
     # Its sentences' Tokens end to end (None: the encoder gives none, or it was archived).
     tokens: Tokens | None = None
+    heading: bool = False  # segment.Paragraph.heading
 
 
 # The evidence the fitted model weighs, by name (rules.json names the ones it uses).
@@ -466,7 +467,7 @@ def judge(
     copy = word_similarity(a.text, b.text)
     if copy >= rules.near_verbatim:
         kind, score = "near_verbatim", copy
-    elif min(len(a.text.split()), len(b.text.split())) < rules.min_words or one_list(a, b):
+    elif not judged_on_meaning(a, b, rules):
         return None
     else:
         evidence = table.of(i, j)
@@ -487,6 +488,13 @@ def judge(
     if conflicts:
         kind = "conflicting"
     return Pair(a.ref, b.ref, kind, round(float(score), 3), aligned, conflicts)
+
+
+def judged_on_meaning(a: Passage, b: Passage, rules: Rules) -> bool:
+    """Whether a pair that is no copy may still be a restatement: not a heading, not two items
+    of one list, and long enough to say something."""
+    return (min(len(a.text.split()), len(b.text.split())) >= rules.min_words
+            and not (a.heading or b.heading or one_list(a, b)))
 
 
 def one_list(a: Passage, b: Passage) -> bool:
@@ -678,6 +686,8 @@ def _sentence_pairs(
             if min(len(texts[a].split()), len(texts[b].split())) < rules.min_sentence_words:
                 continue
             kind, score = "exact", 1.0
+        elif passages[owner[a]].heading or passages[owner[b]].heading:
+            continue  # a headline restates its story's lede by design
         else:
             kind, score = judged[(x, y)] if (x, y) in judged else judged[(y, x)]
         conflicts = tuple(find_conflicts(texts[a], texts[b]))

@@ -69,6 +69,8 @@ _STRONG_CUE = re.compile(
     r"|(?:desk|team|all|folks|guys|subs|editors?)\s*,",
     re.IGNORECASE,
 )
+_REQUEST_INSIDE = re.compile(r"\b" + _REQUEST, re.IGNORECASE)
+_QUOTES = frozenset("\"“”")
 _WEAK_CUE = re.compile(
     r"(?:any\s+)?thoughts\b|(?:quick|sanity)\s+check|need\s+(?:a\s+|some\s+)?(?:eyes|sub|check|read)"
     r"|(?:is\s+this|does\s+this|this)\s+(?:ok|okay|good|fine|alright|work|read)"
@@ -130,6 +132,10 @@ def is_lead_in(line: str) -> bool:
     if len(words) > 1 and _is_emoji_word(words[-1]):
         return True  # "can you check this before 5pm? :pray:"
     if _STRONG_CUE.match(line):
+        return True
+    # "Tom - umbrella piece for Sat. Can you give it a once-over before conference? Ta": the
+    # request comes after a note on the piece. Inside quotes it would be someone's words.
+    if _REQUEST_INSIDE.search(line) and not _QUOTES.intersection(line):
         return True
     chatty = _CHATTY.search(line) is not None or _HANDOVER_END.search(line) is not None
     if not chatty:

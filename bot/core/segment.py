@@ -35,6 +35,9 @@ class Paragraph:
     # The index of the paragraph that opens its bulleted or numbered list (None: not a list
     # item). Items of one list are separate entries (fares, opening hours), never restatements.
     list_start: int | None = None
+    # A heading or a headline: it announces what follows, so it repeats the paragraph under it
+    # by design and pairs only as a copy.
+    heading: bool = False
 
 
 @dataclass(frozen=True)
@@ -139,6 +142,24 @@ def _line(text: str, start: int, end: int) -> _Line:
     if kind == "text" and is_bold_line(body[marker.text_start :]):
         kind = "heading"
     return _Line(*span, kind, indented=lead > 0)
+
+
+def _is_heading(chunk: str) -> bool:
+    """``# Heading`` or a line in bold on its own."""
+    body = chunk.strip()
+    marker = line_marker(body)
+    return marker.kind == "heading" or (
+        marker.kind == "text" and "\n" not in body and is_bold_line(body[marker.text_start :]))
+
+
+# A first line this short with no closing punctuation is the story's headline.
+_HEADLINE_WORDS = 16
+_CLOSED = re.compile(r"[.!?:;\"'”’)]$")
+
+
+def _is_headline(cleaned: str) -> bool:
+    return ("\n" not in cleaned and len(cleaned.split()) <= _HEADLINE_WORDS
+            and _CLOSED.search(cleaned) is None)
 
 
 def _has_words(line: str) -> bool:
@@ -260,7 +281,9 @@ def segment(text: str, *, source: str = "-", title: str | None = None) -> Docume
         if line_marker(chunk).kind == "bullet":
             previous = paragraphs[-1].list_start if paragraphs else None
             list_start = len(paragraphs) if previous is None else previous
-        paragraphs.append(Paragraph(cleaned, start, end, split_sentences(cleaned), list_start))
+        heading = _is_heading(chunk) or (not paragraphs and _is_headline(cleaned))
+        paragraphs.append(
+            Paragraph(cleaned, start, end, split_sentences(cleaned), list_start, heading))
     if not paragraphs:
         raise EmptyInput(f"{source}: there is no text to check. Paste an article or a link.")
     return Document(source=source, text=text, paragraphs=tuple(paragraphs), title=title)
