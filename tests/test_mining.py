@@ -194,3 +194,30 @@ def test_a_paragraph_opening_in_short_restates_the_earlier_one_most_like_it() ->
     parallel = [*texts[:2], texts[2].replace("In short,", "Likewise,"), texts[3]]
     passages = Analyzer(HashingEncoder()).embed([segment("\n\n".join(parallel))])
     assert EvidenceTable(passages, features=frozenset({"restates"})).of(0, 2).restates == 0.0
+
+
+def _passages_with_sentence_cosines(cross: list[list[float]]) -> tuple[pairs_module.Passage, ...]:
+    """Two two-sentence passages whose sentence vectors have these cosines across (0.3 within)."""
+    gram = np.eye(4)
+    gram[0, 1] = gram[1, 0] = gram[2, 3] = gram[3, 2] = 0.3
+    gram[:2, 2:] = cross
+    gram[2:, :2] = np.array(cross).T
+    vectors = np.linalg.cholesky(gram).astype(np.float32)  # rows: unit vectors with that Gram
+    sentences = ("A sentence of some length here.", "Another sentence of about that length.")
+    return tuple(
+        pairs_module.Passage(pairs_module.ParagraphRef(0, k), " ".join(sentences), sentences,
+                             vectors[2 * k : 2 * k + 2], vectors[2 * k])
+        for k in range(2)
+    )
+
+
+def test_a_sure_model_outweighs_one_restated_sentence_but_not_one_copied():
+    # Reordered restatement: the best-aligned sentences are not one of the two true links,
+    # so the rest looks unrelated (0.24) though each sentence has its counterpart (0.62, 0.60).
+    a, b = _passages_with_sentence_cosines([[0.64, 0.62], [0.60, 0.24]])
+    rules = Rules()
+    assert pairs_module._one_sentence_in_common(a, b, rules)
+    assert not pairs_module._one_sentence_in_common(a, b, rules, sure=True)
+    # One sentence copied, the other unrelated: a repeated sentence however sure the model is.
+    a, b = _passages_with_sentence_cosines([[0.97, 0.2], [0.2, 0.3]])
+    assert pairs_module._one_sentence_in_common(a, b, rules, sure=True)

@@ -23,6 +23,7 @@ sentence pairs, under stricter rules because single sentences are noisier.
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -241,6 +242,9 @@ class Rules:
     conflict_model: EvidenceModel | None = field(default_factory=shipped_conflict_model)
     # `model` refitted without TOKEN_FEATURES: where a request has no token states.
     plain_model: EvidenceModel | None = field(default_factory=shipped_plain_model)
+    # A model this sure (p >= 0.88) outweighs one restated sentence with nothing else lined up:
+    # restatements merge and reorder sentences, so the rest need not line up one to one.
+    sure_logit: float = 2.0
     aligned_sentence: float = 0.55  # sentence cosine that counts as "lines up"
     unrelated_sentence: float = 0.35  # below this two sentences have nothing in common
     # Lone sentences: compared when their cosine or their rare-word similarity reaches this.
@@ -264,15 +268,19 @@ class Rules:
         return frozenset(wanted | ({"other_period"} if self.conflict_model else set()))
 
     def repeats(self, values: Mapping[str, float]) -> bool:
-        """The decision on Evidence.features(): the conflict model where a sentence pair's
-        facts differ, else the paraphrase model."""
+        """The decision on Evidence.features(): a repeat when the deciding model says so."""
+        return self.logit(values) >= 0
+
+    def logit(self, values: Mapping[str, float]) -> float:
+        """The deciding model's logit: the conflict model's where a sentence pair's facts
+        differ, else the paraphrase model's."""
         if values["claim_cosine"] > 0 and self.conflict_model is not None:
             # Closest sentences about two periods ("A year earlier, ...") compare two claims:
             # 1 of the 63 such labelled pairs is a repeat (docs/benchmarks.md).
-            return not values["other_period"] and self.conflict_model.logit(values) >= 0
+            return -math.inf if values["other_period"] else self.conflict_model.logit(values)
         if self.plain_model is not None and not values.keys() >= set(self.model.features):
-            return self.plain_model.logit(values) >= 0  # no token states in this request
-        return self.model.logit(values) >= 0
+            return self.plain_model.logit(values)  # no token states in this request
+        return self.model.logit(values)
 
     def is_sentence_paraphrase(self, e: Evidence) -> bool:
         if e.cosine >= self.sentence_paraphrase and e.margin >= self.sentence_margin:
@@ -471,11 +479,13 @@ def judge(
         return None
     else:
         evidence = table.of(i, j)
-        if not rules.is_repeat(evidence):
+        logit = rules.logit(evidence.features())
+        if logit < 0:
             return None
         # An update restates the one sentence whose figure it changes ("at least four injured"
         # / "now says seven"): that is the repeat, not a lone sentence inside other news.
-        if not evidence.update and _one_sentence_in_common(a, b, rules):
+        if not evidence.update and _one_sentence_in_common(a, b, rules,
+                                                           sure=logit >= rules.sure_logit):
             return None
         kind, score = "paraphrase", evidence.cosine
         if copy >= rules.near_verbatim_kind:
@@ -553,9 +563,13 @@ def _mutual(nearest: np.ndarray, i: int, j: int) -> float:
     return (float(nearest[i] == j) + float(nearest[j] == i)) / 2
 
 
-def _one_sentence_in_common(a: Passage, b: Passage, rules: Rules) -> bool:
+def _one_sentence_in_common(a: Passage, b: Passage, rules: Rules, *, sure: bool = False) -> bool:
     """True when the pair shares one sentence, nothing else lines up, and the rest is most of
-    one paragraph: a repeated sentence (reported as such), not a repeated paragraph."""
+    one paragraph: a repeated sentence (reported as such), not a repeated paragraph.
+
+    `sure`: the model is confident the paragraphs repeat; then only a copied sentence (not a
+    restated one beside unrelated sentences) makes them a lone sentence pair.
+    """
     # A question heading an answer ("How is it paid for? The council will borrow ...") lines up
     # with nothing by design: judged on it, a restated answer looked like a lone sentence.
     keep_a, keep_b = _statements(a), _statements(b)
@@ -565,7 +579,7 @@ def _one_sentence_in_common(a: Passage, b: Passage, rules: Rules) -> bool:
     i, j = np.unravel_index(int(sims.argmax()), sims.shape)
     rest = float(np.delete(np.delete(sims, i, axis=0), j, axis=1).max())
     shares = (_share(a, keep_a, int(i)), _share(b, keep_b, int(j)))
-    if rest < rules.unrelated_sentence and min(shares) < 0.5:
+    if not sure and rest < rules.unrelated_sentence and min(shares) < 0.5:
         return True
     # A sentence copied into a paragraph of the same story: the rest is on topic (cosine up to
     # 0.5) but nothing else lines up, and the copy is under half of each paragraph.
