@@ -567,8 +567,8 @@ def _one_sentence_in_common(a: Passage, b: Passage, rules: Rules, *, sure: bool 
     """True when the pair shares one sentence, nothing else lines up, and the rest is most of
     one paragraph: a repeated sentence (reported as such), not a repeated paragraph.
 
-    `sure`: the model is confident the paragraphs repeat; then only a copied sentence (not a
-    restated one beside unrelated sentences) makes them a lone sentence pair.
+    `sure`: the model is confident the paragraphs repeat; then only a copied sentence, not a
+    restated one beside unrelated sentences, makes them a lone sentence pair.
     """
     # A question heading an answer ("How is it paid for? The council will borrow ...") lines up
     # with nothing by design: judged on it, a restated answer looked like a lone sentence.
@@ -579,12 +579,12 @@ def _one_sentence_in_common(a: Passage, b: Passage, rules: Rules, *, sure: bool 
     i, j = np.unravel_index(int(sims.argmax()), sims.shape)
     rest = float(np.delete(np.delete(sims, i, axis=0), j, axis=1).max())
     shares = (_share(a, keep_a, int(i)), _share(b, keep_b, int(j)))
-    if not sure and rest < rules.unrelated_sentence and min(shares) < 0.5:
+    copied = float(sims[i, j]) >= rules.sentence_copy
+    if (copied or not sure) and rest < rules.unrelated_sentence and min(shares) < 0.5:
         return True
     # A sentence copied into a paragraph of the same story: the rest is on topic (cosine up to
     # 0.5) but nothing else lines up, and the copy is under half of each paragraph.
-    return (float(sims[i, j]) >= rules.sentence_copy and rest < rules.aligned_sentence
-            and max(shares) < 0.5)
+    return copied and rest < rules.aligned_sentence and max(shares) < 0.5
 
 
 def _statements(p: Passage) -> list[int]:
