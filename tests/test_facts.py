@@ -130,6 +130,16 @@ def test_an_updated_or_different_figure_is_a_conflict(a, b, expected):
             "At 18-10 down a lot of teams would have gone into their shells, the coach said.",
             "With his side eight points adrift, many teams would have retreated, the coach said.",
         ),
+        # "mile 112" names a place on the road, as "platform 2" does
+        (
+            "The first calls came in at about 2:30 p.m., when fog settled over 40 cars.",
+            "The pileup began at half past two, when drivers near mile 112 ran into fog.",
+        ),
+        # who filed it is not what it says
+        (
+            "KESSLING, Iowa (AP) — A fire at a farm supply warehouse killed a worker.",
+            "KESSLING (KWVB) — A worker died in a fire at a farm supply warehouse.",
+        ),
     ],
 )
 def test_figures_that_count_different_things_are_no_conflict(a, b):

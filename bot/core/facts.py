@@ -116,7 +116,7 @@ _UPPER_BOUNDS = frozenset({("fewer", "than"), ("less", "than"), ("up", "to"), ("
 # such a number conflicts only with the same label's ("number 11" / "number 17").
 _LABELS = frozenset(
     "year day week phase stage round part chapter season series page platform gate terminal "
-    "level grade tier number no".split()
+    "level grade tier number no mile exit junction route interstate highway flight".split()
 )
 _MERIDIEM = {"am": 0, "a.m.": 0, "a.m": 0, "pm": 12, "p.m.": 12, "p.m": 12}
 _CLOCK_WORDS = {"midday": 12 * 60, "noon": 12 * 60, "midnight": 0}
@@ -440,8 +440,11 @@ def _read_time(words: list[str], i: int) -> tuple[int, int] | None:
 
 
 def _lead_end(words: list[str]) -> int:
-    """The first token after a live-blog timestamp ("08:05 -", "UPDATE 13:30 -"), else 0:
-    the time a line was posted is not a fact of its claim."""
+    """The first token after a live-blog timestamp ("08:05 -", "UPDATE 13:30 -") or a wire
+    dateline ("KESSLING, Iowa (AP) —"), else 0: when and by whom a line was filed is not a
+    fact of its claim."""
+    if (dateline := _dateline_end(words)) is not None:
+        return dateline
     k = 1 if words and words[0].isalpha() and words[0].isupper() else 0
     if k >= len(words):
         return 0
@@ -449,6 +452,18 @@ def _lead_end(words: list[str]) -> int:
     if time is None or time[1] + 1 >= len(words) or words[time[1] + 1] not in "-–—:|":
         return 0
     return time[1] + 2
+
+
+def _dateline_end(words: list[str]) -> int | None:
+    """The token after "PLACE[, Region] (Agency) —", if the sentence opens with one."""
+    if not words or not (words[0].isalpha() and words[0].isupper()):
+        return None
+    opening = words.index("(") if "(" in words[:5] else -1
+    if opening < 0 or words[opening + 2 : opening + 4] not in (
+        [")", dash] for dash in ("—", "–", "-")
+    ):
+        return None
+    return opening + 4
 
 
 def _is_approximate(words: list[str], i: int) -> bool:
