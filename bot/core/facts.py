@@ -9,6 +9,7 @@ present on one side only is an omission, not a conflict: paraphrases drop detail
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -492,6 +493,12 @@ def _is_label(words: list[str], i: int) -> bool:
 
 def extract_facts(text: str) -> list[Fact]:
     """The numbers, dates, directions and (mid-sentence, capitalised) names in a sentence."""
+    return list(_facts(text))
+
+
+# A sentence is compared with each of its paragraph's candidates: read its facts once.
+@functools.lru_cache(maxsize=8192)
+def _facts(text: str) -> tuple[Fact, ...]:
     words = _fact_tokens(text)
     words = [_POSSESSIVE.sub("", w) for w in words]  # "Friday's", "Britain's": the fact is the word
     dates = _dates(words)
@@ -545,7 +552,7 @@ def extract_facts(text: str) -> list[Fact]:
             facts.append(Fact(kind, "up" if lowered in _UP else "down", word, i))
         elif i > lead and word[:1].isupper() and lowered not in _NOT_NAMES and word.isalpha():
             facts.append(Fact("name", lowered, word, i))
-    return facts
+    return tuple(facts)
 
 
 _CONTEXT_STOP = frozenset(

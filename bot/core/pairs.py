@@ -235,7 +235,7 @@ class Rules:
     # (tests/test_engine.py) reaches 0.63, so the cut sits just under the copies.
     near_verbatim_kind: float = 0.64
     min_words: int = 6  # shorter paragraphs (headings, "WINNERS (once)") only match as copies
-    candidate_cosine: float = 0.45  # below this no paragraph pair is judged on meaning
+    candidate_cosine: float = 0.40  # below this no paragraph pair is judged on meaning
     # A paraphrase when the fitted logistic model over Evidence says so (logit >= 0).
     model: EvidenceModel = field(default_factory=shipped_model)
     # Pairs whose facts differ somewhere they line up (Evidence.claim_cosine > 0).
