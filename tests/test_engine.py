@@ -267,6 +267,18 @@ def test_a_headline_is_not_a_restatement_of_the_lede_it_announces(analyzer):
     assert report.pairs == () and report.sentence_pairs == ()
 
 
+def test_two_headlines_of_one_story_are_compared_with_each_other(analyzer):
+    rewrite = [
+        "Staff buy Fennimore & Daughters umbrella maker after 140 years",
+        "The 43 people who make Fennimore & Daughters umbrellas have bought the Brennock firm, "
+        "which one family has owned since 1884.",
+    ]
+    report = analyze(analyzer, "\n\n".join(UMBRELLAS), "\n\n".join(rewrite))
+    assert (0, 0, 1, 0) in {(p.a.doc, p.a.paragraph, p.b.doc, p.b.paragraph)
+                            for p in report.pairs}
+    assert all(p.a.paragraph == p.b.paragraph for p in report.pairs)  # never headline x lede
+
+
 ADULT = "- **Single adult fare:** " + (
     "rises from $2.90 to $3.25 on buses, trams and the ferry, and stays valid for 90 minutes of "
     "transfers."

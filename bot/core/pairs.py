@@ -501,10 +501,11 @@ def judge(
 
 
 def judged_on_meaning(a: Passage, b: Passage, rules: Rules) -> bool:
-    """Whether a pair that is no copy may still be a restatement: not a heading, not two items
+    """Whether a pair that is no copy may still be a restatement: not a heading against the
+    text it announces (two headlines of one story may well restate each other), not two items
     of one list, and long enough to say something."""
     return (min(len(a.text.split()), len(b.text.split())) >= rules.min_words
-            and not (a.heading or b.heading or one_list(a, b)))
+            and a.heading == b.heading and not one_list(a, b))
 
 
 def one_list(a: Passage, b: Passage) -> bool:
@@ -700,7 +701,7 @@ def _sentence_pairs(
             if min(len(texts[a].split()), len(texts[b].split())) < rules.min_sentence_words:
                 continue
             kind, score = "exact", 1.0
-        elif passages[owner[a]].heading or passages[owner[b]].heading:
+        elif passages[owner[a]].heading != passages[owner[b]].heading:
             continue  # a headline restates its story's lede by design
         else:
             kind, score = judged[(x, y)] if (x, y) in judged else judged[(y, x)]
