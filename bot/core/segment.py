@@ -137,19 +137,16 @@ def _line(text: str, start: int, end: int) -> _Line:
     span = (start + lead, start + lead + len(body))
     if not _has_words(body) or is_thread_chrome(body) or is_emoji_line(body):
         return _Line(*span, "drop")
-    marker = line_marker(body)
-    kind = marker.kind if marker.kind in ("heading", "bullet") else "text"
-    if kind == "text" and is_bold_line(body[marker.text_start :]):
-        kind = "heading"
-    return _Line(*span, kind, indented=lead > 0)
+    return _Line(*span, _marked_kind(body), indented=lead > 0)
 
 
-def _is_heading(chunk: str) -> bool:
-    """``# Heading`` or a line in bold on its own."""
-    body = chunk.strip()
+def _marked_kind(body: str) -> str:
+    """What a line's markup makes it: "heading" (``#``, a line all in bold), "bullet" or
+    "text"."""
     marker = line_marker(body)
-    return marker.kind == "heading" or (
-        marker.kind == "text" and "\n" not in body and is_bold_line(body[marker.text_start :]))
+    if marker.kind in ("heading", "bullet"):
+        return marker.kind
+    return "heading" if is_bold_line(body[marker.text_start :]) else "text"
 
 
 # A first line this short with no closing punctuation is the story's headline.
@@ -281,7 +278,9 @@ def segment(text: str, *, source: str = "-", title: str | None = None) -> Docume
         if line_marker(chunk).kind == "bullet":
             previous = paragraphs[-1].list_start if paragraphs else None
             list_start = len(paragraphs) if previous is None else previous
-        heading = _is_heading(chunk) or (not paragraphs and _is_headline(cleaned))
+        body = chunk.strip()
+        heading = ("\n" not in body and _marked_kind(body) == "heading") or (
+            not paragraphs and _is_headline(cleaned))
         paragraphs.append(
             Paragraph(cleaned, start, end, split_sentences(cleaned), list_start, heading))
     if not paragraphs:
