@@ -140,8 +140,10 @@ def test_clean_with_json_is_refused_in_one_line(tmp_path, capsys):
 def test_a_long_text_prints_a_bounded_report(tmp_path, capsys):
     """150 kB of text with hundreds of repeats: the groups are capped, --all shows them all."""
     rng = random.Random(3)
-    vocabulary = [f"{a}{b}" for a in ("ka", "lo", "mu", "ri", "te", "vo") for b in range(90)]
-    paragraphs = [" ".join(rng.sample(vocabulary, 100)) + "." for _ in range(250)]
+    # A wide vocabulary: two random paragraphs share 3% of their words, so only the copies
+    # repeat (at 18%, the hashing encoder's pairs sat at the paraphrase threshold).
+    vocabulary = [f"{a}{b}" for a in ("ka", "lo", "mu", "ri", "te", "vo") for b in range(500)]
+    paragraphs = [" ".join(rng.sample(vocabulary, 90)) + "." for _ in range(250)]
     text = "\n\n".join(paragraphs + paragraphs[:100]) + "\n"
     path = tmp_path / "long.txt"
     path.write_text(text)

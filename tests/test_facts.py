@@ -173,6 +173,9 @@ def test_the_same_count_changed_is_a_conflict_when_other_figures_stand_beside_it
         ("08:05 - Northline Power says about 12,000 homes are without electricity.",
          "UPDATE 13:30 - The number of homes without power has fallen to 21,000.",
          [("12,000", "21,000")]),
+        ("The dome was built in the 1960s.", "The dome was built in the 1990s.",
+         [("1960s", "1990s")]),
+        ("At 4.30pm the vote was held.", "At 5pm the vote was held.", [("4.30pm", "5pm")]),
         # a label's number still conflicts with the same label's
         ("It entered the US charts at number 11.", "It entered the US charts at number 17.",
          [("11", "17")]),
@@ -196,6 +199,14 @@ def test_conflicts_between_figures_of_the_same_thing(a, b, expected):
         ("The train left at six o'clock.", "The train left at 6pm."),
         ("09:50 - Schools: the council says 23 schools are closed today.",
          "12:30 - Reminder: the council says 23 schools are shut today."),  # timestamps, leads
+        # entry times without a separator, or set in bold, are timestamps too
+        ("09:14 The vote is expected at about half past four.",
+         "10:30 A reminder: the vote is pencilled in for 4.30pm."),
+        ("**10.30am** The council says 23 schools are closed.",
+         "**12.05pm** The council says 23 schools are shut."),
+        ("The set has six real apple trees.", "The set has half a dozen apple trees."),
+        ("It has been a generic drug since 1998.",
+         "It has been a generic drug since the late 1990s."),  # a year inside the decade
         ("The union rejected a 3.5% rise.", "The union says the award falls below inflation."),
         ("The plant at Kersey, 90 miles away, is newer.",
          "Around 60 of the workforce will transfer to Kersey."),  # a distance, not a count

@@ -218,6 +218,8 @@ def _word_number(words: list[str], i: int) -> tuple[float, int] | None:
     lowered = words[i].lower()
     if lowered == "dozen":
         return 12.0, i
+    if lowered == "half" and [w.lower() for w in words[i + 1 : i + 3]] == ["a", "dozen"]:
+        return 6.0, i + 2
     if lowered in ("a", "one") and i + 1 < len(words) and words[i + 1].lower() == "fortnight":
         return 1.0, i
     if lowered == "a" and i + 1 < len(words) and words[i + 1].lower() in ("dozen", "hundred"):
@@ -299,7 +301,9 @@ def _read_number(words: list[str], i: int) -> _Number | None:
     elif unit == "plain" and (measure := _measure(value, words, end + 1)) is not None:
         return measure
     if unit == "plain" and 1900 <= value <= 2100 and re.fullmatch(r"\d{4}", lowered):
-        unit = "year"
+        # "the late 1990s": a decade, which a year inside it ("1998") does not contradict.
+        unit = "decade" if words[end + 1 : end + 2] == ["s"] else "year"
+        end += unit == "decade"
     return _Number(unit, value, end)
 
 
@@ -446,13 +450,24 @@ def _lead_end(words: list[str]) -> int:
     fact of its claim."""
     if (dateline := _dateline_end(words)) is not None:
         return dateline
-    k = 1 if words and words[0].isalpha() and words[0].isupper() else 0
-    if k >= len(words):
+    k = _past_markup(words, 0)  # "**10.30am** The vote ..."
+    k += k < len(words) and words[k].isalpha() and words[k].isupper()  # "UPDATE 13:30 -"
+    time = _read_time(words, k) if k < len(words) else None
+    if time is None:
         return 0
-    time = _read_time(words, k)
-    if time is None or time[1] + 1 >= len(words) or words[time[1] + 1] not in "-–—:|":
-        return 0
-    return time[1] + 2
+    end = _past_markup(words, time[1] + 1)
+    if end < len(words) and words[end] in ("-", "–", "—", ":", "|"):
+        return end + 1
+    # "09:14 The vote is expected ...": an entry's time in figures, then its first sentence.
+    if words[k][:1].isdigit() and end < len(words) and words[end][:1].isupper():
+        return end
+    return 0
+
+
+def _past_markup(words: list[str], k: int) -> int:
+    while k < len(words) and words[k] in ("*", "_", "#", "[", "]"):
+        k += 1
+    return k
 
 
 def _dateline_end(words: list[str]) -> int | None:
@@ -527,6 +542,8 @@ def _facts(text: str) -> tuple[Fact, ...]:
         number = _read_number(words, i)
         if number is not None:
             surface = " ".join(words[i : number.end + 1])
+            if surface not in text and "".join(words[i : number.end + 1]) in text:
+                surface = "".join(words[i : number.end + 1])  # "£4.5m", "the 1990s"
             # "year one", "number 11": compared only with the same label's number
             unit = f"label-{words[i - 1].lower()}" if _is_label(words, i) else number.unit
             facts.append(Fact(f"number:{unit}", f"{number.value:g}", surface, i,
