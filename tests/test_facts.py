@@ -176,6 +176,7 @@ def test_the_same_count_changed_is_a_conflict_when_other_figures_stand_beside_it
         ("The dome was built in the 1960s.", "The dome was built in the 1990s.",
          [("1960s", "1990s")]),
         ("At 4.30pm the vote was held.", "At 5pm the vote was held.", [("4.30pm", "5pm")]),
+        ("The vote came at about 4.30pm.", "The vote came at 6pm.", [("4.30pm", "6pm")]),
         # a label's number still conflicts with the same label's
         ("It entered the US charts at number 11.", "It entered the US charts at number 17.",
          [("11", "17")]),
@@ -205,6 +206,13 @@ def test_conflicts_between_figures_of_the_same_thing(a, b, expected):
         ("**10.30am** The council says 23 schools are closed.",
          "**12.05pm** The council says 23 schools are shut."),
         ("The set has six real apple trees.", "The set has half a dozen apple trees."),
+        ("The expansion will create about 3,400 jobs.",
+         "Three thousand four hundred jobs would be created."),
+        ("A thousand people came.", "About 1,000 people came."),
+        ("It peaked at 3.50pm.", "It peaked a few minutes before four o'clock."),
+        ("The vote came at about 4.30pm.", "The vote came at 4.40pm."),
+        ("Pellham employs about 1,900 people.",
+         "Around 1,900 staff, making it one of the town's biggest employers."),  # "one of"
         ("It has been a generic drug since 1998.",
          "It has been a generic drug since the late 1990s."),  # a year inside the decade
         ("The union rejected a 3.5% rise.", "The union says the award falls below inflation."),

@@ -108,6 +108,8 @@ _APPROXIMATE_PAIRS = frozenset({("just", "under"), ("just", "over"), ("close", "
                                 ("little", "over"), ("little", "under"), ("shade", "over"),
                                 ("shade", "under"), ("shy", "of")})
 APPROXIMATE = 0.05  # a rounded figure within 5% of the other is the same figure
+APPROXIMATE_MINUTES = 15  # "about 4.30pm" is any time from 4.15 to 4.45
+_NEAR_TIME = frozenset("just shortly soon minutes moments".split())
 # A bound met by a figure this close is that figure rounded for a lede ("more than 200" /
 # "212"); one met from further off is an update ("at least four injured" / "seven").
 ROUNDED_BOUND = 0.10
@@ -213,6 +215,9 @@ def _is_number_word(word: str) -> bool:
     return all(p in _NUMBER_WORDS for p in parts) and parts[0] not in _SCALE_WORDS[1:]
 
 
+_A_SCALE = {"dozen": 12.0, "hundred": 100.0, "thousand": 1e3, "million": 1e6, "billion": 1e9}
+
+
 def _word_number(words: list[str], i: int) -> tuple[float, int] | None:
     """A number written in words starting at i ("twenty-three thousand", "a dozen")."""
     lowered = words[i].lower()
@@ -222,14 +227,17 @@ def _word_number(words: list[str], i: int) -> tuple[float, int] | None:
         return 6.0, i + 2
     if lowered in ("a", "one") and i + 1 < len(words) and words[i + 1].lower() == "fortnight":
         return 1.0, i
-    if lowered == "a" and i + 1 < len(words) and words[i + 1].lower() in ("dozen", "hundred"):
-        return (12.0 if words[i + 1].lower() == "dozen" else 100.0), i + 1
+    if lowered == "a" and i + 1 < len(words) and words[i + 1].lower() in _A_SCALE:
+        return _A_SCALE[words[i + 1].lower()], i + 1
     if not _is_number_word(words[i]):
         return None
+    if lowered == "one" and i + 1 < len(words) and words[i + 1].lower() == "of":
+        return None  # "one of the biggest employers": a member, not a count
     end = i
     while end + 1 < len(words):
         nxt = words[end + 1].lower()
-        if _is_number_word(nxt) and (nxt.split("-")[0] in _SCALE_WORDS or
+        # "three thousand four hundred": the scale word, then the rest of the number
+        if (_is_number_word(nxt) or nxt in _SCALE_WORDS) and (nxt.split("-")[0] in _SCALE_WORDS or
                                      words[end].lower().split("-")[-1] in _SCALE_WORDS):
             end += 1
         elif (
@@ -482,6 +490,12 @@ def _dateline_end(words: list[str]) -> int | None:
     return opening + 4
 
 
+def _is_near_time(words: list[str], i: int) -> bool:
+    """ "just before 4pm", "shortly after noon", "a few minutes past three"."""
+    before = tuple(w.lower() for w in words[max(0, i - 2) : i])
+    return len(before) == 2 and before[0] in _NEAR_TIME and before[1] in ("before", "after", "past")
+
+
 def _is_approximate(words: list[str], i: int) -> bool:
     before = [w.lower() for w in words[max(0, i - 2) : i]]
     return bool(before) and (
@@ -536,7 +550,8 @@ def _facts(text: str) -> tuple[Fact, ...]:
             surface = " ".join(words[i : end + 1])
             if surface not in text:  # "3pm" is two tokens written as one word
                 surface = "".join(words[i : end + 1])
-            facts.append(Fact("time", f"{minutes // 60}:{minutes % 60:02d}", surface, i))
+            facts.append(Fact("time", f"{minutes // 60}:{minutes % 60:02d}", surface, i,
+                              approximate=_is_approximate(words, i) or _is_near_time(words, i)))
             skip_until = end
             continue
         number = _read_number(words, i)
@@ -728,7 +743,12 @@ def _rounded_alike(a: Fact, b: Fact) -> bool:
 
 
 def _close(a: Fact, b: Fact) -> bool:
-    """Within APPROXIMATE of each other ("$1,999" and "just under two thousand dollars")."""
+    """Within APPROXIMATE of each other ("$1,999" and "just under two thousand dollars"), or
+    for clock times within APPROXIMATE_MINUTES ("3.50pm" and "a few minutes before four")."""
+    if a.kind == b.kind == "time":
+        (ha, ma), (hb, mb) = (map(int, f.value.split(":")) for f in (a, b))
+        gap = abs((ha * 60 + ma) - (hb * 60 + mb))
+        return min(gap, 24 * 60 - gap) <= APPROXIMATE_MINUTES
     try:
         x, y = float(a.value), float(b.value)
     except ValueError:
