@@ -9,8 +9,8 @@ Training data (every paragraph pair that reaches the meaning stage: exact and ne
 copies are decided by text, pairs under the candidate cosine never reach the model):
 - the newsroom development set ../shared/data/newsroom/*.json (labelled pairs positive,
   every other pair negative);
-- the 79 extra newsroom-format files benchmarks/data/newsroom-extra/*.json (eleven hands;
-  e4xx-e9xx were first scored unseen by the engine fitted without them,
+- the extra newsroom-format files benchmarks/data/newsroom-extra/*.json (a hand per batch
+  of five; most batches were first scored unseen by the engine fitted without them,
   docs/benchmarks.md);
 - the hand-written articles tests/data/articles/*.json, single and two-article;
 - every 7th BBC News article (real same-topic stories that repeat nothing: all negatives).
