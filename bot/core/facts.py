@@ -54,6 +54,7 @@ _UNITS_WORDS = (
 _TENS_WORDS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
 _SCALE_WORDS = ("hundred", "thousand", "million", "billion", "trillion")
 _NUMBER_WORDS = frozenset(_UNITS_WORDS + _TENS_WORDS + list(_SCALE_WORDS))
+_A_SCALE = {"dozen": 12.0, "hundred": 100.0, "thousand": 1e3, "million": 1e6, "billion": 1e9}
 _MULTIPLIERS = {
     "thousand": 1e3,
     "k": 1e3,
@@ -213,9 +214,6 @@ class _Number:
 def _is_number_word(word: str) -> bool:
     parts = word.lower().split("-")
     return all(p in _NUMBER_WORDS for p in parts) and parts[0] not in _SCALE_WORDS[1:]
-
-
-_A_SCALE = {"dozen": 12.0, "hundred": 100.0, "thousand": 1e3, "million": 1e6, "billion": 1e9}
 
 
 def _word_number(words: list[str], i: int) -> tuple[float, int] | None:
@@ -473,6 +471,7 @@ def _lead_end(words: list[str]) -> int:
 
 
 def _past_markup(words: list[str], k: int) -> int:
+    """The first token from k on that is not emphasis or heading markup."""
     while k < len(words) and words[k] in ("*", "_", "#", "[", "]"):
         k += 1
     return k
@@ -547,18 +546,14 @@ def _facts(text: str) -> tuple[Fact, ...]:
         time = _read_time(words, i)
         if time is not None:
             minutes, end = time
-            surface = " ".join(words[i : end + 1])
-            if surface not in text:  # "3pm" is two tokens written as one word
-                surface = "".join(words[i : end + 1])
+            surface = _as_written(text, words[i : end + 1])
             facts.append(Fact("time", f"{minutes // 60}:{minutes % 60:02d}", surface, i,
                               approximate=_is_approximate(words, i) or _is_near_time(words, i)))
             skip_until = end
             continue
         number = _read_number(words, i)
         if number is not None:
-            surface = " ".join(words[i : number.end + 1])
-            if surface not in text and "".join(words[i : number.end + 1]) in text:
-                surface = "".join(words[i : number.end + 1])  # "£4.5m", "the 1990s"
+            surface = _as_written(text, words[i : number.end + 1])
             # "year one", "number 11": compared only with the same label's number
             unit = f"label-{words[i - 1].lower()}" if _is_label(words, i) else number.unit
             facts.append(Fact(f"number:{unit}", f"{number.value:g}", surface, i,
@@ -585,6 +580,12 @@ def _facts(text: str) -> tuple[Fact, ...]:
         elif i > lead and word[:1].isupper() and lowered not in _NOT_NAMES and word.isalpha():
             facts.append(Fact("name", lowered, word, i))
     return tuple(facts)
+
+
+def _as_written(text: str, span: list[str]) -> str:
+    """The tokens as the text writes them: "3pm", "£4.5m" and "1990s" are several tokens."""
+    spaced = " ".join(span)
+    return spaced if spaced in text or "".join(span) not in text else "".join(span)
 
 
 _CONTEXT_STOP = frozenset(
