@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from bot.core.analyze import Analyzer
-from bot.core.embed import SentenceTransformerEncoder
+from bot.core.embed import Encoder, SentenceTransformerEncoder
+from bot.core.encoders import load_encoder
 from tests.fakes import HashingEncoder
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -25,12 +26,19 @@ def shared_path(*parts: str) -> Path:
 
 
 @pytest.fixture(scope="session")
-def real_encoder() -> SentenceTransformerEncoder:
+def real_encoder() -> Encoder:
+    """The encoder users get (int8 ONNX unless configured otherwise): accuracy runs on it."""
+    return load_encoder()
+
+
+@pytest.fixture(scope="session")
+def torch_encoder() -> SentenceTransformerEncoder:
+    """The fp32 reference the int8 encoder is compared with."""
     return SentenceTransformerEncoder()
 
 
 @pytest.fixture(scope="session")
-def analyzer(real_encoder: SentenceTransformerEncoder) -> Analyzer:
+def analyzer(real_encoder: Encoder) -> Analyzer:
     return Analyzer(real_encoder)
 
 

@@ -137,10 +137,10 @@ def test_vectors_are_unit_rows_of_384(onnx_encoder: OnnxEncoder) -> None:
 
 @pytest.mark.slow
 def test_close_to_torch(
-    onnx_encoder: OnnxEncoder, real_encoder: SentenceTransformerEncoder
+    onnx_encoder: OnnxEncoder, torch_encoder: SentenceTransformerEncoder
 ) -> None:
     ours = onnx_encoder.encode(SENTENCES)
-    reference = real_encoder.encode(SENTENCES)
+    reference = torch_encoder.encode(SENTENCES)
     cosine = (ours * reference).sum(axis=1)
     assert cosine.min() >= 0.97, cosine
     # And the order of similarities is kept: the paraphrase stays closest.
@@ -149,11 +149,11 @@ def test_close_to_torch(
 
 @pytest.mark.slow
 def test_token_states_match_torch_word_piece_for_word_piece(
-    onnx_encoder: OnnxEncoder, real_encoder: SentenceTransformerEncoder
+    onnx_encoder: OnnxEncoder, torch_encoder: SentenceTransformerEncoder
 ) -> None:
     vectors, ours = onnx_encoder.encode_tokens(SENTENCES)
     np.testing.assert_array_equal(vectors, onnx_encoder.encode(SENTENCES))
-    _, reference = real_encoder.encode_tokens(SENTENCES)
+    _, reference = torch_encoder.encode_tokens(SENTENCES)
     for (ids, states), (ref_ids, ref_states) in zip(ours, reference, strict=True):
         np.testing.assert_array_equal(ids, ref_ids)  # same pieces, [CLS]/[SEP] left out
         assert states.shape == (len(ids), 384)
