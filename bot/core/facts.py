@@ -54,7 +54,6 @@ _UNITS_WORDS = (
 _TENS_WORDS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
 _SCALE_WORDS = ("hundred", "thousand", "million", "billion", "trillion")
 _NUMBER_WORDS = frozenset(_UNITS_WORDS + _TENS_WORDS + list(_SCALE_WORDS))
-_A_SCALE = {"dozen": 12.0, "hundred": 100.0, "thousand": 1e3, "million": 1e6, "billion": 1e9}
 _MULTIPLIERS = {
     "thousand": 1e3,
     "k": 1e3,
@@ -66,6 +65,9 @@ _MULTIPLIERS = {
     "b": 1e9,
     "trillion": 1e12,
 }
+# "a dozen", "a hundred", "a million": the word after "a" is the figure.
+_A_SCALE = {"dozen": 12.0, "hundred": 100.0} | {
+    w: _MULTIPLIERS[w] for w in ("thousand", "million", "billion")}
 _PERCENT_WORDS = {"percent", "per", "percentage", "pc"}  # "per cent", "percentage points"
 _MONEY_WORDS = {"dollars", "euros", "pounds", "usd", "eur", "gbp", "cents", "yen", "sterling"}
 # Fractions written as words: "a fifth of", "two-thirds", "one in five" are all shares (%).
