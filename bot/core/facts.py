@@ -101,6 +101,12 @@ _DISTANCES = {
     "kilometer": 1.0, "kilometers": 1.0, "metre": 1e-3, "metres": 1e-3, "meter": 1e-3,
     "meters": 1e-3, "yards": 0.9144e-3, "feet": 0.3048e-3, "ft": 0.3048e-3,
 }
+# Masses in kg, so "two tonnes", "2,000kg" and "4,400lb" are one figure ("pounds" is money).
+_MASSES = {
+    "tonne": 1e3, "tonnes": 1e3, "ton": 1e3, "tons": 1e3, "kg": 1.0, "kilo": 1.0, "kilos": 1.0,
+    "kilogram": 1.0, "kilograms": 1.0, "g": 1e-3, "gram": 1e-3, "grams": 1e-3,
+    "lb": 0.4536, "lbs": 0.4536,
+}
 # Words that make the figure after them a rounded one ("about 12,000", "just under two
 # thousand dollars"); bounds such as "at least" and "more than" are not approximations.
 _APPROXIMATE = frozenset(
@@ -123,6 +129,11 @@ _UPPER_BOUNDS = frozenset({("fewer", "than"), ("less", "than"), ("up", "to"), ("
 _LABELS = frozenset(
     "year day week phase stage round part chapter season series page platform gate terminal "
     "level grade tier number no mile exit junction route interstate highway flight".split()
+)
+_EMERGENCY_NUMBERS = frozenset({"999", "911", "112", "111", "101", "000"})
+_DIAL_WORDS = frozenset(
+    "call called calling calls ring rang ringing rung dial dialled dialed dialling dialing "
+    "phone phoned phoning contact contacted".split()
 )
 _MERIDIEM = {"am": 0, "a.m.": 0, "a.m": 0, "pm": 12, "p.m.": 12, "p.m": 12}
 _CLOCK_WORDS = {"midday": 12 * 60, "noon": 12 * 60, "midnight": 0}
@@ -308,6 +319,10 @@ def _read_number(words: list[str], i: int) -> _Number | None:
         end += 1
     elif unit == "plain" and (measure := _measure(value, words, end + 1)) is not None:
         return measure
+    if unit == "plain" and re.fullmatch(r"\d+", lowered) and nxt[:1] and nxt[0] in (
+            _ORDINAL_SUFFIXES):
+        # "the 30th anniversary": a rank, which a count ("32 people") does not contradict.
+        return _Number("ordinal", value, end + 1)
     if unit == "plain" and 1900 <= value <= 2100 and re.fullmatch(r"\d{4}", lowered):
         # "the late 1990s": a decade, which a year inside it ("1998") does not contradict.
         unit = "decade" if words[end + 1 : end + 2] == ["s"] else "year"
@@ -340,7 +355,14 @@ def _fraction(words: list[str], i: int) -> _Number | None:
     if spelled is not None:
         unit_at = k + 2 if words[k + 1 : k + 2] == ["of"] else k + 1
         if words[unit_at : unit_at + 1] in (["a"], ["an"]):
-            measure = _measure(spelled[0] / denominator, words, unit_at + 1)
+            value = spelled[0] / denominator
+            scale = words[unit_at + 1].lower() if unit_at + 1 < len(words) else ""
+            if scale in _SCALE_WORDS[1:]:  # "a quarter of a million", "half a billion"
+                money = words[unit_at + 2 : unit_at + 3] and words[unit_at + 2].lower() in (
+                    _MONEY_WORDS)
+                return _Number("money" if money else "plain", value * _MULTIPLIERS[scale],
+                               unit_at + 1 + bool(money))
+            measure = _measure(value, words, unit_at + 1)
             if measure is not None:
                 return measure
     followed = k + 1 < len(words) and words[k + 1].lower() in ("of", "the", "their", "its")
@@ -364,6 +386,8 @@ def _measure(value: float, words: list[str], k: int) -> _Number | None:
         return _Number("duration", _round(value * days, 2), k)
     if word in _DISTANCES:
         return _Number("distance", _round(value * _DISTANCES[word], 2), k)
+    if word in _MASSES:
+        return _Number("mass", _round(value * _MASSES[word], 3), k)
     return None
 
 
@@ -513,6 +537,11 @@ def _bound(words: list[str], i: int) -> int:
     return 0
 
 
+def _is_phone_number(words: list[str], i: int) -> bool:
+    """ "rang 999", "call 101": a number dialled, not a figure of the story."""
+    return words[i] in _EMERGENCY_NUMBERS and i > 0 and words[i - 1].lower() in _DIAL_WORDS
+
+
 def _is_label(words: list[str], i: int) -> bool:
     """ "year one", "phase 2": a number naming a step, not counting anything."""
     if i == 0 or words[i - 1].lower() not in _LABELS:
@@ -553,7 +582,7 @@ def _facts(text: str) -> tuple[Fact, ...]:
                               approximate=_is_approximate(words, i) or _is_near_time(words, i)))
             skip_until = end
             continue
-        number = _read_number(words, i)
+        number = None if _is_phone_number(words, i) else _read_number(words, i)
         if number is not None:
             surface = _as_written(text, words[i : number.end + 1])
             # "year one", "number 11": compared only with the same label's number
@@ -602,7 +631,7 @@ _CONTEXT_STOP = frozenset(
 _COUNTED = {
     stem: concept
     for concept, stems in {
-        "=dead": "kille dead death died dies toll fatal bodie",
+        "=dead": "kille killi dead death died dies dying toll fatal bodie",
         "=homes": "homes house custo prope premi addre dwell",
         "=people": "peopl resid perso citiz indiv",
         "=missing": "missi unacc",
@@ -627,7 +656,8 @@ def _context(words: list[str], start: int, end: int) -> frozenset[str]:
         if (words[k].lower(), words[k + 1].lower()) == ("number", "of") and not any(
                 w[:1].isdigit() or _is_number_word(w) for w in words[k + 2 : start]):
             near += words[k + 2 : min(k + 4, start)]
-    stems = {w.lower()[:5] for w in near if w.isalpha() and w.lower() not in _CONTEXT_STOP}
+    stems = {w.lower()[:5] for w in near
+             if w.replace("-", "").isalpha() and w.lower() not in _CONTEXT_STOP}
     return frozenset(_COUNTED.get(w, w) for w in stems)
 
 
@@ -657,14 +687,23 @@ def _number_after(words: list[str], i: int) -> str | None:
     return None
 
 
-def find_conflicts(a: str, b: str) -> list[Conflict]:
-    """Facts of `a` replaced by different facts of the same kind in `b` (same claim assumed)."""
+def find_conflicts(a: str, b: str, within: tuple[str, str] | None = None) -> list[Conflict]:
+    """Facts of `a` replaced by different facts of the same kind in `b` (same claim assumed).
+
+    `within`: the paragraphs the two sentences come from. A figure the other paragraph states
+    in another sentence ("four and a half years" / "4.5 years" beside "19 months") was not
+    replaced, only aligned with the wrong sentence."""
     facts_a, facts_b = extract_facts(a), extract_facts(b)
     conflicts = _replaced_names(a, b, facts_a, facts_b) or _other_speaker(a, b, facts_a, facts_b)
+    around_a, around_b = (extract_facts(a), extract_facts(b)) if within is None else (
+        extract_facts(within[0]), extract_facts(within[1]))
     for kind in sorted({f.kind for f in facts_a + facts_b} - {"name"}):
         only_a, only_b = _one_sided(
             [f for f in facts_a if f.kind == kind], [f for f in facts_b if f.kind == kind]
         )
+        if only_a and only_b:
+            only_a = _missing_from(only_a, [f for f in around_b if f.kind == kind])
+            only_b = _missing_from(only_b, [f for f in around_a if f.kind == kind])
         if kind.startswith("number"):
             alone = sum(f.kind == kind for f in facts_a) == 1 == sum(
                 f.kind == kind for f in facts_b)

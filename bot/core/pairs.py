@@ -541,7 +541,7 @@ def _claim_change(a: Passage, b: Passage) -> ClaimChange | None:
     update = False
     for i, j in zip(*np.nonzero(sims >= CLAIM_SENTENCE), strict=True):
         sa, sb = a.sentences[int(i)], b.sentences[int(j)]
-        conflicts = find_conflicts(sa, sb)
+        conflicts = find_conflicts(sa, sb, (a.text, b.text))
         if conflicts:
             update = update or is_update(sa, sb)
             found = ClaimChange(float(sims[i, j]), masked_word_similarity(sa, sb),
@@ -617,7 +617,8 @@ def _align(a: Passage, b: Passage, rules: Rules) -> tuple[AlignedSentences, ...]
 def _conflicts(a: Passage, b: Passage, aligned: Sequence[AlignedSentences]) -> tuple[Conflict, ...]:
     found: dict[Conflict, None] = {}
     for link in aligned:
-        for conflict in find_conflicts(a.sentences[link.a], b.sentences[link.b]):
+        for conflict in find_conflicts(a.sentences[link.a], b.sentences[link.b],
+                                       (a.text, b.text)):
             found[conflict] = None
     return tuple(found)
 
