@@ -139,6 +139,9 @@ def test_a_pair_whose_facts_differ_is_decided_by_the_conflict_model():
         # a clause that names a period on its way to the comma sets no frame
         ("The administrators said 12 stores would close next week, with 310 jobs lost.", ""),
         ("The six aircraft delivered in the half took the fleet to 146, with four due.", ""),
+        ("Last year the group made £3m.", "last year"),
+        # a possessive names the thing ("this year's festival"), not the period of the claim
+        ("This year's festival will run for 17 days, four fewer than in 2024.", ""),
     ],
 )
 def test_a_sentence_opening_with_its_period_names_it(sentence, frame):

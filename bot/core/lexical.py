@@ -206,7 +206,7 @@ _CLAUSE_VERBS = frozenset(
 _BARE_PERIOD = re.compile(
     r"^\W*((?:last|this|next|a|one|two|three|four|five|six) "
     r"(?:years?|quarters?|months?|weeks?|seasons?)(?: (?:ago|earlier|before|later))?"
-    r"|in \d{4})\b",
+    r"|in \d{4})\b(?!['’]s)",  # "This year's festival" names the festival, sets no period
     re.IGNORECASE,
 )
 

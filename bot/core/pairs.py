@@ -554,7 +554,12 @@ def _claim_change(a: Passage, b: Passage) -> ClaimChange | None:
 def _other_period(a: Passage, b: Passage) -> float:
     sims = a.sentence_vectors @ b.sentence_vectors.T
     i, j = np.unravel_index(int(sims.argmax()), sims.shape)
-    return float(period_frame(a.sentences[i]) != period_frame(b.sentences[j]))
+    sa, sb = a.sentences[i], b.sentences[j]
+    frames = period_frame(sa), period_frame(sb)
+    # A frame the other sentence names later ("In 2021, ..." / "...: in 2021, the last full
+    # year") is the same period.
+    named = (frames[0] and frames[0] in sb.lower()) or (frames[1] and frames[1] in sa.lower())
+    return float(frames[0] != frames[1] and not named)
 
 
 def _mutual(nearest: np.ndarray, i: int, j: int) -> float:
