@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 import time
 import zlib
 from collections.abc import Sequence
@@ -49,6 +50,8 @@ class ScriptedEncoder(HashingEncoder):
         if CRASH in joined:
             raise RuntimeError("scripted crash")
         for seconds in _SLEEP.findall(joined):
+            # Said on stderr, so a test can act while the check is surely running.
+            print(f"scripted_sleep seconds={seconds}", file=sys.stderr, flush=True)
             time.sleep(float(seconds))
         return super().encode(texts)
 

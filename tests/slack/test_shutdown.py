@@ -97,6 +97,11 @@ def test_sigterm_lets_python_m_bot_finish_the_running_check(tmp_path: Path) -> N
                               headers=_signed(body), timeout=10)
         assert response.status_code == 200
         fake.wait_for("reactions.add", timestamp=ts, name="eyes", timeout=10)
+        # The eyes go on before the check is admitted: a stop between the two answers "busy"
+        # (the right answer during a deploy). This test is about the check already running.
+        while "scripted_sleep" not in (stderr.seek(0) or stderr.read()):
+            assert process.poll() is None and time.monotonic() < deadline
+            time.sleep(0.05)
 
         process.send_signal(signal.SIGTERM)  # mid-check: the encoder sleeps 2 s
 
