@@ -183,6 +183,11 @@ def test_the_same_count_changed_is_a_conflict_when_other_figures_stand_beside_it
         # a label's number still conflicts with the same label's
         ("It entered the US charts at number 11.", "It entered the US charts at number 17.",
          [("11", "17")]),
+        # pence are money, power and energy have their units
+        ("The standing charge rises to 54.1p a day.", "The standing charge rises to 53.9p a day.",
+         [("54.1p", "53.9p")]),
+        ("The wind farm will have a capacity of 1.2GW.",
+         "The wind farm will have a capacity of 1,400MW.", [("1.2GW", "1,400MW")]),
     ],
 )
 def test_conflicts_between_figures_of_the_same_thing(a, b, expected):
@@ -230,6 +235,16 @@ def test_conflicts_between_figures_of_the_same_thing(a, b, expected):
          "Sunil Varma pulled over and rang 999."),  # a number dialled
         ("A delegation of 32 people arrived.",
          "The band last visited for the 30th anniversary."),  # a rank, not a count
+        ("The standing charge is 60p a day.", "The standing charge is £0.60 a day."),
+        ("The wind farm will have a capacity of 1.2GW.",
+         "The 1,200MW wind farm will be the largest."),
+        ("A typical home uses 2,700 kilowatt hours of electricity.",
+         "The figure assumes a home using 2,700kWh of electricity."),
+        # a price per kWh, a rating and an amount of energy are three different figures
+        ("Electricity is capped at 24.9p per kWh.",
+         "It assumes 2,700kWh of electricity a year."),
+        ("Most deals charge exit fees of £75 per fuel.",
+         "The cap rises by 8.6% for a typical household."),  # "per" alone is no share
     ],
 )
 def test_the_same_figure_written_otherwise_or_another_claims_figure_is_no_conflict(a, b):

@@ -27,6 +27,13 @@ def test_the_shipped_rules_file_loads_with_the_fitting_codes_features():
     assert data["held_out"]["newsroom"]["pairs"] == 60
 
 
+def test_the_shipped_rules_were_fitted_on_every_extra_file_and_no_holdout_file():
+    fitted = set(read_rules_file()["fitted_on"]["newsroom_extra"])
+    assert fitted == {p.name for p in tune_rules.extra_files()}  # refit after adding files
+    holdout = tune_rules.ROOT / "benchmarks" / "data" / "newsroom-holdout"
+    assert fitted.isdisjoint(p.name for p in holdout.glob("*.json"))
+
+
 def test_a_rules_file_naming_an_unknown_feature_is_refused():
     with pytest.raises(ValueError, match="features the engine lacks"):
         model_from_json({"features": ["cosine", "vibes"], "weights": [1, 2], "bias": 0}, FEATURES)

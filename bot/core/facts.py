@@ -68,8 +68,10 @@ _MULTIPLIERS = {
 # "a dozen", "a hundred", "a million": the word after "a" is the figure.
 _A_SCALE = {"dozen": 12.0, "hundred": 100.0} | {
     w: _MULTIPLIERS[w] for w in ("thousand", "million", "billion")}
-_PERCENT_WORDS = {"percent", "per", "percentage", "pc"}  # "per cent", "percentage points"
+_PERCENT_WORDS = {"percent", "percentage", "pc"}  # and "per cent"; "£75 per fuel" is no share
 _MONEY_WORDS = {"dollars", "euros", "pounds", "usd", "eur", "gbp", "cents", "yen", "sterling"}
+# Pence are hundredths of the money unit, so "60p" and "£0.60" are one amount.
+_PENCE = {"p", "pence", "penny"}
 # Fractions written as words: "a fifth of", "two-thirds", "one in five" are all shares (%).
 _FRACTIONS = {
     "half": 2,
@@ -107,6 +109,13 @@ _MASSES = {
     "kilogram": 1.0, "kilograms": 1.0, "g": 1e-3, "gram": 1e-3, "grams": 1e-3,
     "lb": 0.4536, "lbs": 0.4536,
 }
+# Power in kW and energy in kWh, so "1.2GW" meets "1,200MW" and a price per kWh ("24.9p")
+# or a rating ("500MW") is not read as a count of the plain figure beside it ("11,500kWh").
+_POWER = {
+    "kw": 1.0, "kilowatt": 1.0, "kilowatts": 1.0, "mw": 1e3, "megawatt": 1e3, "megawatts": 1e3,
+    "gw": 1e6, "gigawatt": 1e6, "gigawatts": 1e6,
+}
+_ENERGY = {"kwh": 1.0, "mwh": 1e3, "gwh": 1e6, "twh": 1e9}
 # Words that make the figure after them a rounded one ("about 12,000", "just under two
 # thousand dollars"); bounds such as "at least" and "more than" are not approximations.
 _APPROXIMATE = frozenset(
@@ -311,12 +320,17 @@ def _read_number(words: list[str], i: int) -> _Number | None:
         value *= _MULTIPLIERS[nxt[0]]
         end += 1
         nxt = nxt[1:]
-    if nxt and nxt[0] in _PERCENT_WORDS:
+    if unit == "plain" and nxt[:2] == ["per", "cent"]:
         unit = "percent"
-        end += 2 if nxt[0] == "per" and nxt[1:2] == ["cent"] else 1
+        end += 2
+    elif unit == "plain" and nxt and nxt[0] in _PERCENT_WORDS:
+        unit = "percent"
+        end += 1
     elif nxt and nxt[0] in _MONEY_WORDS:
         unit = "money"
         end += 1
+    elif unit == "plain" and nxt and nxt[0] in _PENCE:
+        return _Number("money", _round(value / 100, 6), end + 1)
     elif unit == "plain" and (measure := _measure(value, words, end + 1)) is not None:
         return measure
     if unit == "plain" and re.fullmatch(r"\d+", lowered) and nxt[:1] and nxt[0] in (
@@ -388,6 +402,12 @@ def _measure(value: float, words: list[str], k: int) -> _Number | None:
         return _Number("distance", _round(value * _DISTANCES[word], 2), k)
     if word in _MASSES:
         return _Number("mass", _round(value * _MASSES[word], 3), k)
+    if word in _POWER:  # "2,700 kilowatt hours" is energy
+        if words[k + 1 : k + 2] in (["hours"], ["hour"]):
+            return _Number("energy", _round(value * _POWER[word], 3), k + 1)
+        return _Number("power", _round(value * _POWER[word], 3), k)
+    if word in _ENERGY:
+        return _Number("energy", _round(value * _ENERGY[word], 3), k)
     return None
 
 
@@ -747,9 +767,12 @@ def _counted(words: list[str]) -> set[str]:
 def _same_counted(only_a: list[Fact], only_b: list[Fact], alone: bool) -> list[tuple[Fact, Fact]]:
     """Different figures that count the same thing ("16 miners" / "14 miners"): paired by
     the words around them, or, when each side states just one such figure, with each other.
-    A figure of another claim in the same sentence ("two routes" / "year one") is no conflict."""
+    A figure of another claim in the same sentence ("two routes" / "year one") is no conflict,
+    nor is a lone figure more than ten times the other that shares no word with it ("62,000
+    homes" / "two pumping stations"): an update moves a count, it does not change its scale."""
     if alone:
-        return list(zip(only_a, only_b, strict=False))
+        return [(fa, fb) for fa, fb in zip(only_a, only_b, strict=False)
+                if _overlap(fa, fb) > 0 or _same_scale(fa, fb)]
     scored = sorted(
         ((-_overlap(fa, fb), x, y) for x, fa in enumerate(only_a) for y, fb in enumerate(only_b)),
     )
@@ -760,6 +783,11 @@ def _same_counted(only_a: list[Fact], only_b: list[Fact], alone: bool) -> list[t
             used_a.add(x)
             used_b.add(y)
     return [(only_a[x], only_b[y]) for x, y in sorted(pairs)]
+
+
+def _same_scale(a: Fact, b: Fact) -> bool:
+    x, y = abs(float(a.value)), abs(float(b.value))
+    return min(x, y) * 10 >= max(x, y)
 
 
 def _one_sided(facts_a: list[Fact], facts_b: list[Fact]) -> tuple[list[Fact], list[Fact]]:
