@@ -628,9 +628,18 @@ def _facts(text: str) -> tuple[Fact, ...]:
                 continue
             kind = f"direction@{amount}" if amount else "direction"
             facts.append(Fact(kind, "up" if lowered in _UP else "down", word, i))
-        elif i > lead and word[:1].isupper() and lowered not in _NOT_NAMES and word.isalpha():
+        elif (i > lead and word[:1].isupper() and lowered not in _NOT_NAMES and word.isalpha()
+              and not _opens_quote(words, i)):
             facts.append(Fact("name", lowered, word, i))
     return tuple(facts)
+
+
+def _opens_quote(words: list[str], i: int) -> bool:
+    """Whether token i starts a quoted sentence ('said: “This gang ...'), where a capital
+    says nothing of a name. A straight quote opens at the start or after a colon: after a
+    comma it may as well close one ('rebuild," Ruiz said')."""
+    before = words[i - 1] if i > 0 else ""
+    return before in ("“", "‘") or (before == '"' and (i == 1 or words[i - 2] == ":"))
 
 
 def _as_written(text: str, span: list[str]) -> str:
@@ -883,12 +892,29 @@ def _speakers(words: list[str], names: dict[int, Fact]) -> list[Fact]:
     for k, word in enumerate(words):
         if word.lower() not in _SPEECH_VERBS:
             continue
-        after = [names[i] for i in range(k + 1, min(k + 7, len(words))) if i in names]
-        before = [names[i] for i in range(max(0, k - 3), k) if i in names]
-        found = after or before
+        after = []
+        for i in range(k + 1, min(k + 7, len(words))):
+            if words[i] in _QUOTE_MARKS:  # 'said: “...': the quote, not who said it
+                break
+            if i in names:
+                after.append(names[i])
+        found = (after or _subject(words, names, k)
+                 or [names[i] for i in range(max(0, k - 3), k) if i in names])
         if found:
             return found
     return []
+
+
+def _subject(words: list[str], names: dict[int, Fact], verb: int) -> list[Fact]:
+    """The first run of names before the verb, past a clause about them ("Councillor Rajinder
+    Boult, Cabinet Member for Finance, said"), if no quote comes between it and the verb."""
+    start = next((i for i in range(verb) if i in names), None)
+    if start is None or any(w in _QUOTE_MARKS for w in words[start:verb]):
+        return []
+    end = start
+    while end + 1 in names:
+        end += 1
+    return [names[i] for i in range(start, end + 1)]
 
 
 def _other_speaker(a: str, b: str, facts_a: list[Fact], facts_b: list[Fact]) -> list[Conflict]:
@@ -900,6 +926,8 @@ def _other_speaker(a: str, b: str, facts_a: list[Fact], facts_b: list[Fact]) -> 
     names_b = {f.position: f for f in facts_b if f.kind == "name"}
     said_a = _speakers([_POSSESSIVE.sub("", w) for w in _fact_tokens(a)], names_a)
     said_b = _speakers([_POSSESSIVE.sub("", w) for w in _fact_tokens(b)], names_b)
+    if said_a and said_b and said_a[-1].value == said_b[-1].value:
+        return []  # one surname: "Helen Quarrie" / "DI Quarrie" is one person
     # A title both give ("said Mayor Ana Ruiz" / "said Mayor Tom Hale") names no one.
     shared = {f.value for f in said_a} & {f.value for f in said_b}
     own_a = [f for f in said_a if f.value not in shared]
