@@ -183,6 +183,9 @@ def test_the_same_count_changed_is_a_conflict_when_other_figures_stand_beside_it
         # a label's number still conflicts with the same label's
         ("It entered the US charts at number 11.", "It entered the US charts at number 17.",
          [("11", "17")]),
+        # a change by a fraction is a share
+        ("Membership is to rise by 15% by 2027.", "Membership is to rise by a fifth by 2027.",
+         [("15%", "a fifth")]),
         # pence are money, power and energy have their units
         ("The standing charge rises to 54.1p a day.", "The standing charge rises to 53.9p a day.",
          [("54.1p", "53.9p")]),
@@ -245,6 +248,14 @@ def test_conflicts_between_figures_of_the_same_thing(a, b, expected):
          "It assumes 2,700kWh of electricity a year."),
         ("Most deals charge exit fees of £75 per fuel.",
          "The cap rises by 8.6% for a typical household."),  # "per" alone is no share
+        ("Call the Student Hub on 01632 960 418.", "Call the Student Hub on 01632 960418."),
+        ("They cost between £4,000 and £5,500 a year.",  # "and" joins the two ends of a range
+         "They cost between four thousand and five and a half thousand pounds a year."),
+        ("The river will peak at between 4.7m and 5m.",  # the scale given once for a range
+         "The river will peak at between 4.7 and 5 metres."),
+        ("Sales reached between 4.7 and 5 million.", "Sales reached 4.7 million."),
+        ("It cost £220,000.", "It cost two hundred and twenty thousand pounds."),
+        ("It cost £4,005.", "It cost four thousand and five pounds."),
     ],
 )
 def test_the_same_figure_written_otherwise_or_another_claims_figure_is_no_conflict(a, b):

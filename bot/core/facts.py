@@ -265,6 +265,7 @@ def _word_number(words: list[str], i: int) -> tuple[float, int] | None:
             and end + 2 < len(words)
             and words[end].lower() in _SCALE_WORDS
             and _is_number_word(words[end + 2])
+            and not _scale_follows(words, end + 2, words[end].lower())
         ):
             end += 2
         else:
@@ -274,6 +275,21 @@ def _word_number(words: list[str], i: int) -> tuple[float, int] | None:
         return float(text2num(phrase, "en")), end
     except ValueError:
         return None
+
+
+def _scale_follows(words: list[str], k: int, scale: str) -> bool:
+    """Whether the number words from k go on to `scale` or a larger one ("between four
+    thousand and five and a half thousand"): then "and" joins two figures, unlike "four
+    thousand and five" or "two hundred and twenty thousand"."""
+    rank = _SCALE_WORDS.index(scale)
+    for word in (w.lower() for w in words[k + 1 : k + 5]):
+        if word in _SCALE_WORDS:
+            after = _SCALE_WORDS.index(word)
+            # hundreds compose into a larger scale: "two hundred and twenty thousand"
+            return after == rank or (after > rank and scale != "hundred")
+        if not (_is_number_word(word) or word in ("and", "a", "half", "quarter")):
+            return False
+    return False
 
 
 def _scalar(words: list[str], i: int) -> tuple[str, float, int] | None:
@@ -379,7 +395,8 @@ def _fraction(words: list[str], i: int) -> _Number | None:
             measure = _measure(value, words, unit_at + 1)
             if measure is not None:
                 return measure
-    followed = k + 1 < len(words) and words[k + 1].lower() in ("of", "the", "their", "its")
+    followed = (k + 1 < len(words) and words[k + 1].lower() in ("of", "the", "their", "its")
+                or (i > 0 and words[i - 1].lower() == "by"))  # "rise by a fifth", "by half"
     if lowered == "half":
         # "the first half of the year", "in the half": a period, not a share.
         period = i > 0 and words[i - 1].lower() in ("the", "first", "second")
@@ -558,8 +575,16 @@ def _bound(words: list[str], i: int) -> int:
 
 
 def _is_phone_number(words: list[str], i: int) -> bool:
-    """ "rang 999", "call 101": a number dialled, not a figure of the story."""
-    return words[i] in _EMERGENCY_NUMBERS and i > 0 and words[i - 1].lower() in _DIAL_WORDS
+    """ "rang 999", "call 101", "on 01632 960 418": a number dialled, not a figure of the
+    story (a group of digits opening with 0, and the groups after it, are a phone number)."""
+    if words[i] in _EMERGENCY_NUMBERS and i > 0 and words[i - 1].lower() in _DIAL_WORDS:
+        return True
+    k = i
+    while k >= 0 and words[k].isdigit():
+        if len(words[k]) >= 4 and words[k].startswith("0"):
+            return True
+        k -= 1
+    return False
 
 
 def _is_label(words: list[str], i: int) -> bool:
@@ -818,7 +843,18 @@ def _missing_from(facts: list[Fact], other: list[Fact]) -> list[Fact]:
 def _rounded_alike(a: Fact, b: Fact) -> bool:
     """One figure written rounder than the other: "about 4,200" / "4,180", "more than 200" /
     "212"."""
-    return ((a.approximate or b.approximate) and _close(a, b)) or _meets(a, b) or _meets(b, a)
+    return ((a.approximate or b.approximate) and _close(a, b)) or _meets(a, b) or _meets(b, a) or (
+        _scale_left_out(a, b) or _scale_left_out(b, a))
+
+
+def _scale_left_out(a: Fact, b: Fact) -> bool:
+    """`b` writes `a`'s digits with a multiplier that `a` leaves out: "between 4.7 and 5
+    million" / "4.7 million", "4.7 and 5 metres" / "4.7m" (an "m" that may be either)."""
+    digits = re.fullmatch(r"[$€£]?(\d[\d,]*(?:\.\d+)?)", a.surface)
+    if digits is None or not b.surface.lstrip("$€£").startswith(digits.group(1)):
+        return False
+    rest = b.surface.lstrip("$€£")[len(digits.group(1)):].strip().lower()
+    return rest.split(" ")[0] in _MULTIPLIERS
 
 
 def _close(a: Fact, b: Fact) -> bool:
