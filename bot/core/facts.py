@@ -820,6 +820,7 @@ def _same_counted(only_a: list[Fact], only_b: list[Fact], alone: bool) -> list[t
 
 
 def _same_scale(a: Fact, b: Fact) -> bool:
+    """Within ten times of each other."""
     x, y = abs(float(a.value)), abs(float(b.value))
     return min(x, y) * 10 >= max(x, y)
 
@@ -841,10 +842,10 @@ def _missing_from(facts: list[Fact], other: list[Fact]) -> list[Fact]:
 
 
 def _rounded_alike(a: Fact, b: Fact) -> bool:
-    """One figure written rounder than the other: "about 4,200" / "4,180", "more than 200" /
-    "212"."""
-    return ((a.approximate or b.approximate) and _close(a, b)) or _meets(a, b) or _meets(b, a) or (
-        _scale_left_out(a, b) or _scale_left_out(b, a))
+    """One figure written rounder or shorter than the other: "about 4,200" / "4,180", "more
+    than 200" / "212", "between 4.7 and 5 million" / "4.7 million"."""
+    return (((a.approximate or b.approximate) and _close(a, b)) or _meets(a, b) or _meets(b, a)
+            or _scale_left_out(a, b) or _scale_left_out(b, a))
 
 
 def _scale_left_out(a: Fact, b: Fact) -> bool:
