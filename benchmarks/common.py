@@ -48,13 +48,24 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
+# The baselines' packages: pyproject's "bench" extra, imported where a baseline runs.
+BENCH_EXTRAS = frozenset({"datasketch", "rouge_score", "sumy", "sklearn"})
+
+
 def run_main(main: Callable[[], None]) -> None:
-    """Run a benchmark's main; a missing data set is a clear skip (exit 0), not a traceback."""
+    """Run a benchmark's main; a missing data set is a clear skip (exit 0), a missing baseline
+    package a one-line error (exit 2), not a traceback."""
     try:
         main()
     except MissingData as missing:
         print(f"skipped: {missing}", file=sys.stderr)
         sys.exit(0)
+    except ModuleNotFoundError as error:
+        if (error.name or "").split(".")[0] not in BENCH_EXTRAS:
+            raise
+        print(f"{error.name} is missing: install the benchmark extras with "
+              "pip install -e '.[bench]'", file=sys.stderr)
+        sys.exit(2)
 
 
 def read_tsv(path: Path) -> list[dict[str, str]]:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks import edits
-from benchmarks.common import PRF, best_threshold, markdown_table, prf_of_sets
+from benchmarks.common import PRF, best_threshold, markdown_table, prf_of_sets, run_main
 from benchmarks.duplicates import shingles
 from benchmarks.speed import flops_per_sequence
 from benchmarks.summaries import cnndm_sentences
@@ -26,6 +26,23 @@ def test_prf_on_tiny_sets() -> None:
     assert counts.f1 == pytest.approx(4 / 7)
     assert PRF(0, 0, 0).f1 == 0.0
     assert (PRF(1, 2, 3) + PRF(1, 1, 1)) == PRF(2, 3, 4)
+
+
+def test_a_missing_baseline_package_is_one_line_not_a_traceback(capsys) -> None:
+    def needs_minhash() -> None:
+        raise ModuleNotFoundError("No module named 'datasketch'", name="datasketch")
+
+    with pytest.raises(SystemExit) as exit_:
+        run_main(needs_minhash)
+    assert exit_.value.code == 2
+    assert capsys.readouterr().err == (
+        "datasketch is missing: install the benchmark extras with pip install -e '.[bench]'\n")
+
+    def broken() -> None:
+        raise ModuleNotFoundError("No module named 'bot.nowhere'", name="bot.nowhere")
+
+    with pytest.raises(ModuleNotFoundError):  # our own missing module is a bug: let it show
+        run_main(broken)
 
 
 def test_best_threshold_separates_and_sits_between_scores() -> None:
