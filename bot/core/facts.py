@@ -336,12 +336,9 @@ def _read_number(words: list[str], i: int) -> _Number | None:
         value *= _MULTIPLIERS[nxt[0]]
         end += 1
         nxt = nxt[1:]
-    if unit == "plain" and nxt[:2] == ["per", "cent"]:
+    if unit == "plain" and (nxt[:2] == ["per", "cent"] or nxt[:1] and nxt[0] in _PERCENT_WORDS):
         unit = "percent"
-        end += 2
-    elif unit == "plain" and nxt and nxt[0] in _PERCENT_WORDS:
-        unit = "percent"
-        end += 1
+        end += 2 if nxt[0] == "per" else 1
     elif nxt and nxt[0] in _MONEY_WORDS:
         unit = "money"
         end += 1

@@ -80,14 +80,20 @@ def test_sigterm_lets_python_m_bot_finish_the_running_check(tmp_path: Path) -> N
     stderr = (tmp_path / "stderr").open("w+")
     process = subprocess.Popen([sys.executable, "-m", "bot"], cwd=tmp_path, env=env,
                                stderr=stderr, stdout=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 60
-        port = None
-        while port is None:
+    deadline = time.monotonic() + 60
+
+    def logged() -> str:
+        stderr.seek(0)
+        return stderr.read()
+
+    def wait_for_log(pattern: str) -> re.Match[str]:
+        while (found := re.search(pattern, logged())) is None:
             assert process.poll() is None and time.monotonic() < deadline
-            stderr.seek(0)
-            found = re.search(r"event=http_listening host=\S+ port=(\d+)", stderr.read())
-            port = int(found.group(1)) if found else time.sleep(0.05)
+            time.sleep(0.05)
+        return found
+
+    try:
+        port = int(wait_for_log(r"event=http_listening host=\S+ port=(\d+)").group(1))
         ts = new_ts()
         event = {"type": "app_mention", "user": USER, "ts": ts, "channel": CHANNEL,
                  "text": f"<@{BOT_USER_ID}> [[sleep 2]] {ARTICLE}", "event_ts": ts}
@@ -99,9 +105,7 @@ def test_sigterm_lets_python_m_bot_finish_the_running_check(tmp_path: Path) -> N
         fake.wait_for("reactions.add", timestamp=ts, name="eyes", timeout=10)
         # The eyes go on before the check is admitted: a stop between the two answers "busy"
         # (the right answer during a deploy). This test is about the check already running.
-        while "scripted_sleep" not in (stderr.seek(0) or stderr.read()):
-            assert process.poll() is None and time.monotonic() < deadline
-            time.sleep(0.05)
+        wait_for_log("scripted_sleep")
 
         process.send_signal(signal.SIGTERM)  # mid-check: the encoder sleeps 2 s
 
@@ -109,9 +113,8 @@ def test_sigterm_lets_python_m_bot_finish_the_running_check(tmp_path: Path) -> N
         assert [c.body["name"] for c in fake.calls("reactions.add", timestamp=ts)] == [
             "eyes", DONE]
         assert len(fake.calls("chat.postMessage", thread_ts=ts)) == 1
-        stderr.seek(0)
-        logged = stderr.read()
-        assert "event=stopping signal=SIGTERM" in logged and "event=stopped" in logged
+        log = logged()
+        assert "event=stopping signal=SIGTERM" in log and "event=stopped" in log
         with pytest.raises(httpx.TransportError):  # no new requests once stopping
             httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2)
     finally:
