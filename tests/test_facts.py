@@ -143,6 +143,13 @@ def test_an_updated_or_different_figure_is_a_conflict(a, b, expected):
             "KESSLING, Iowa (AP) — A fire at a farm supply warehouse killed a worker.",
             "KESSLING (KWVB) — A worker died in a fire at a farm supply warehouse.",
         ),
+        # "one" as a pronoun counts nothing
+        (
+            "The council will pay for a hotel room for any household that needs one.",
+            "UPDATE: The council says 41 households are now in hotels.",
+        ),
+        ("It was the one school in the county to stay open.",
+         "UPDATE: 97 schools in the county are now closed."),
     ],
 )
 def test_figures_that_count_different_things_are_no_conflict(a, b):
@@ -282,6 +289,23 @@ def test_a_rounded_figure_far_from_the_other_still_conflicts():
     assert find_conflicts("At least 23 people died.", "22 people died.") == [Conflict("23", "22")]
 
 
+def test_two_figures_transposed_conflict():
+    release = ("Of the 103 affordable homes, 62 will be let at social rent through Tullside "
+               "Homes and the remaining 41 offered as shared ownership.")
+    story = "Of the 103 affordable flats, 41 are for social rent and 62 for shared ownership."
+    assert find_conflicts(release, story) == [Conflict("41", "62")]
+    # the same figures of the same things, told in another order
+    assert find_conflicts("Dizziness affected 9% of patients and rashes 6%.",
+                          "Rashes affected 6% of patients and dizziness 9%.") == []
+
+
+def test_two_estimates_further_apart_than_their_rounding_conflict():
+    assert find_conflicts("The sites will provide around 5,200 homes.",
+                          "The sites are for about 5,400 homes.") == [Conflict("5,200", "5,400")]
+    # one figure rounded twice, the coarser way and the finer way
+    assert find_conflicts("Nearly 2,000 people attended.", "About 1,950 people attended.") == []
+
+
 @pytest.mark.parametrize(
     ("a", "b", "expected"),
     [
@@ -342,6 +366,11 @@ def test_one_surname_with_another_title_is_the_same_speaker():
         ("Sixteen miners were killed.", "Fourteen miners were killed.", False),
         # an update word, but the figure is a share, not a count of anything named
         ("Turnout was about 62%.", "Turnout has now risen to 64%.", False),
+        # a live blog's UPDATE tag says the blog moved on, not that this count did
+        ("07:52 The council says 86 households have been moved out so far.",
+         "11:30 UPDATE: Cllr Thorne says 38 households have been placed in hotels.", False),
+        ("07:52 The council says 86 households have been moved out so far.",
+         "UPDATE 13:20 — The council now says 97 households have left.", True),
     ],
 )
 def test_a_newer_figure_for_the_same_count_is_an_update(a, b, expected):

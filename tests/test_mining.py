@@ -221,3 +221,19 @@ def test_a_sure_model_outweighs_one_restated_sentence_but_not_one_copied():
     # One sentence copied, the other unrelated: a repeated sentence however sure the model is.
     a, b = _passages_with_sentence_cosines([[0.97, 0.2], [0.2, 0.3]])
     assert pairs_module._one_sentence_in_common(a, b, rules, sure=True)
+
+
+def test_coverage_beyond_the_closest_sentences_tells_a_shared_sentence_from_a_repeat() -> None:
+    shared = "The council will charge owners of empty homes a premium on their council tax."
+    texts = [
+        f"{shared} Bus fares across the county network rise by ten pence next month.",
+        f"{shared} The library in Marsh Lane will close on Sundays from April.",
+        f"{shared} Bus fares across the county network rise by ten pence next month, too.",
+        "Owners of empty homes will pay more council tax.",
+    ]
+    passages = Analyzer(HashingEncoder()).embed([segment("\n\n".join(texts))])
+    table = EvidenceTable(passages, features=frozenset({"coverage_rest"}))
+    repeat, one_sentence = table.of(0, 2).coverage_rest, table.of(0, 1).coverage_rest
+    assert repeat > 0.9 > 0.5 > one_sentence
+    assert table.of(0, 3).coverage_rest == 1.0  # a one-sentence side is all its closest sentence
+    assert EvidenceTable(passages).of(0, 2).coverage_rest == 0.0  # measured only when asked for

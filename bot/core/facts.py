@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -277,6 +278,21 @@ def _word_number(words: list[str], i: int) -> tuple[float, int] | None:
         return None
 
 
+# Words around "one" that make it a pronoun, not a count: "the one", "each one", "one by
+# one", "one that", "any household that needs one" (at a clause's end).
+_ONE_BEFORE = frozenset("the this that each any every no another which".split())
+_ONE_AFTER = frozenset("by another that who which".split())
+_CLAUSE_END = frozenset(("", ".", "!", "?", ";", '"', "“", "”"))
+
+
+def _is_pronoun_one(words: list[str], i: int) -> bool:
+    if words[i].lower() != "one":
+        return False
+    after = words[i + 1].lower() if i + 1 < len(words) else ""
+    before = words[i - 1].lower() if i > 0 else ""
+    return before in _ONE_BEFORE or after in _ONE_AFTER or after in _CLAUSE_END
+
+
 def _scale_follows(words: list[str], k: int, scale: str) -> bool:
     """Whether the number words from k go on to `scale` or a larger one ("between four
     thousand and five and a half thousand"): then "and" joins two figures, unlike "four
@@ -510,6 +526,9 @@ def _read_time(words: list[str], i: int) -> tuple[int, int] | None:
     return total % 720, k + 2
 
 
+_LEAD_MARKS = frozenset(("-", "–", "—", ":", "|"))
+
+
 def _lead_end(words: list[str]) -> int:
     """The first token after a live-blog timestamp ("08:05 -", "UPDATE 13:30 -") or a wire
     dateline ("KESSLING, Iowa (AP) —"), else 0: when and by whom a line was filed is not a
@@ -522,8 +541,12 @@ def _lead_end(words: list[str]) -> int:
     if time is None:
         return 0
     end = _past_markup(words, time[1] + 1)
-    if end < len(words) and words[end] in ("-", "–", "—", ":", "|"):
+    if end < len(words) and words[end] in _LEAD_MARKS:
         return end + 1
+    # "11:30 UPDATE: Cllr Thorne says ...": a tag after the time.
+    if end + 1 < len(words) and words[end].isalpha() and words[end].isupper() and (
+            words[end + 1] in _LEAD_MARKS):
+        return end + 2
     # "09:14 The vote is expected ...": an entry's time in figures, then its first sentence.
     if words[k][:1].isdigit() and end < len(words) and words[end][:1].isupper():
         return end
@@ -624,7 +647,8 @@ def _facts(text: str) -> tuple[Fact, ...]:
                               approximate=_is_approximate(words, i) or _is_near_time(words, i)))
             skip_until = end
             continue
-        number = None if _is_phone_number(words, i) else _read_number(words, i)
+        number = (None if _is_phone_number(words, i) or _is_pronoun_one(words, i)
+                  else _read_number(words, i))
         if number is not None:
             surface = _as_written(text, words[i : number.end + 1])
             # "year one", "number 11": compared only with the same label's number
@@ -760,11 +784,31 @@ def find_conflicts(a: str, b: str, within: tuple[str, str] | None = None) -> lis
                 f.kind == kind for f in facts_b)
             conflicts += [Conflict(fa.surface, fb.surface)
                           for fa, fb in _same_counted(only_a, only_b, alone)]
+            if not only_a and not only_b:
+                conflicts += _swapped([f for f in facts_a if f.kind == kind],
+                                      [f for f in facts_b if f.kind == kind])
             continue
         conflicts += [
             Conflict(fa.surface, fb.surface) for fa, fb in zip(only_a, only_b, strict=False)
         ]
     return conflicts
+
+
+def _swapped(facts_a: list[Fact], facts_b: list[Fact]) -> list[Conflict]:
+    """Two figures both sides state, each told of what the other side tells the other of
+    ("62 at social rent and 41 shared ownership" / "41 for social rent and 62 shared
+    ownership"): the same figures, transposed."""
+    by_value_a = {f.value: f for f in facts_a}
+    by_value_b = {f.value: f for f in facts_b}
+    if (len(by_value_a) != len(facts_a) or len(by_value_b) != len(facts_b)
+            or by_value_a.keys() != by_value_b.keys()):
+        return []  # a figure stated twice, or only rounded alike: no telling which is which
+    found = []
+    for x, y in itertools.combinations(sorted(by_value_a), 2):
+        ax, ay, bx, by = by_value_a[x], by_value_a[y], by_value_b[x], by_value_b[y]
+        if (_overlap(ax, by) > _overlap(ax, bx) and _overlap(ay, bx) > _overlap(ay, by)):
+            found.append(Conflict(ax.surface, by.surface))
+    return found
 
 
 # Words that tell a figure is the latest of a series: "the toll has risen to 31", "now
@@ -778,8 +822,9 @@ _UPDATE_WORDS = frozenset(
 def is_update(a: str, b: str) -> bool:
     """True when `b` gives a new figure for something `a` counts ("at least four people
     killed" / "the death toll has risen to six") and says it is the newer one."""
-    words_a, words_b = tokens(a), tokens(b)
-    if not {w.lower() for w in words_b} & _UPDATE_WORDS:
+    words_a, words_b = tokens(a), _fact_tokens(b)
+    # An entry's "UPDATE" tag says the blog moved on, not that this figure did.
+    if not {w.lower() for w in words_b[_lead_end(words_b):]} & _UPDATE_WORDS:
         return False
     counted = _counted(words_a) & _counted(words_b)
     if not counted:
@@ -841,8 +886,30 @@ def _missing_from(facts: list[Fact], other: list[Fact]) -> list[Fact]:
 def _rounded_alike(a: Fact, b: Fact) -> bool:
     """One figure written rounder or shorter than the other: "about 4,200" / "4,180", "more
     than 200" / "212", "between 4.7 and 5 million" / "4.7 million"."""
-    return (((a.approximate or b.approximate) and _close(a, b)) or _meets(a, b) or _meets(b, a)
-            or _scale_left_out(a, b) or _scale_left_out(b, a))
+    return (((a.approximate or b.approximate) and _close(a, b) and not _estimates_apart(a, b))
+            or _meets(a, b) or _meets(b, a) or _scale_left_out(a, b) or _scale_left_out(b, a))
+
+
+def _estimates_apart(a: Fact, b: Fact) -> bool:
+    """Two rounded figures further apart than the coarser one's rounding ("around 5,200
+    homes" / "about 5,400 homes"): two estimates, not one figure rounded twice ("nearly
+    2,000" / "about 1,950")."""
+    if not (a.approximate and b.approximate and a.kind.startswith("number")):
+        return False
+    step_a, step_b = _step(float(a.value)), _step(float(b.value))
+    if step_a is None or step_b is None:
+        return False
+    return abs(float(a.value) - float(b.value)) > max(step_a, step_b) / 2
+
+
+def _step(value: float) -> float | None:
+    """The power of ten a whole figure is rounded to (5,200: 100); None for fractions."""
+    if value <= 0 or value != int(value):
+        return None
+    step = 1
+    while int(value) % (step * 10) == 0:
+        step *= 10
+    return float(step)
 
 
 def _scale_left_out(a: Fact, b: Fact) -> bool:

@@ -134,6 +134,7 @@ FEATURES = (
     "restates",
     "soft_align",
     "soft_margin",
+    "coverage_rest",
 )
 # Measured only where every passage of the request has token states (TokenEncoder).
 TOKEN_FEATURES = frozenset({"soft_align", "soft_margin"})
@@ -177,6 +178,9 @@ class Evidence:
     # next-best partner; None where the request has no token states.
     soft_align: float | None = None
     soft_margin: float | None = None
+    # Coverage once the closest sentence pair is set aside: a repeated paragraph lines up
+    # beyond its one best sentence, a paragraph that shares one sentence with another does not.
+    coverage_rest: float = 0.0
 
     def features(self) -> dict[str, float]:
         """The values by name; the token features only where they were measured."""
@@ -198,6 +202,7 @@ class Evidence:
             "other_period": self.other_period,
             "update": self.update,
             "restates": self.restates,
+            "coverage_rest": self.coverage_rest,
         }
 
 
@@ -363,6 +368,7 @@ class EvidenceTable:
             restates=self._restates(i, j, cosine - runner_up) if "restates" in wants else 0.0,
             soft_align=float(soft.scores[i, j]) if soft else None,
             soft_margin=soft.of(i, j) if soft else None,
+            coverage_rest=_rest_coverage(a, b) if "coverage_rest" in wants else 0.0,
         )
 
     def _restates(self, i: int, j: int, margin: float) -> float:
@@ -521,6 +527,22 @@ def _coverages(a: Passage, b: Passage) -> tuple[float, float]:
     cover_a = float(sims.max(axis=1) @ weights_a) / float(weights_a.sum())
     cover_b = float(sims.max(axis=0) @ weights_b) / float(weights_b.sum())
     return cover_a, cover_b
+
+
+def _rest_coverage(a: Passage, b: Passage) -> float:
+    """The better of the two sides' coverage without their sentence of the closest pair
+    (1 for a one-sentence side: all of it is that sentence)."""
+    sims = a.sentence_vectors @ b.sentence_vectors.T
+    i, j = np.unravel_index(int(sims.argmax()), sims.shape)
+
+    def rest(p: Passage, best: int, rows: np.ndarray) -> float:
+        if len(p.sentences) < 2:
+            return 1.0
+        kept = [k for k in range(len(p.sentences)) if k != best]
+        weights = np.fromiter((len(p.sentences[k]) for k in kept), np.float32, len(kept))
+        return float(rows[kept].max(axis=1) @ weights) / float(weights.sum())
+
+    return max(rest(a, int(i), sims), rest(b, int(j), sims.T))
 
 
 @dataclass(frozen=True)
