@@ -289,6 +289,13 @@ def test_a_rounded_figure_far_from_the_other_still_conflicts():
     assert find_conflicts("At least 23 people died.", "22 people died.") == [Conflict("23", "22")]
 
 
+def test_a_value_before_a_change_conflicts_only_with_another_such_value():
+    assert find_conflicts("It has a 31-storey tower and two blocks of nine and eleven storeys.",
+                          "The developer lowered the tower from 36 storeys to 31.") == []
+    assert find_conflicts("Fares rose from 12p to 15p.", "Fares rose from 10p to 15p.") == [
+        Conflict("12p", "10p")]
+
+
 def test_two_figures_transposed_conflict():
     release = ("Of the 103 affordable homes, 62 will be let at social rent through Tullside "
                "Homes and the remaining 41 offered as shared ownership.")

@@ -147,6 +147,8 @@ def test_a_pair_whose_facts_differ_is_decided_by_the_conflict_model():
         ("The administrators said 12 stores would close next week, with 310 jobs lost.", ""),
         ("The six aircraft delivered in the half took the fleet to 146, with four due.", ""),
         ("Last year the group made £3m.", "last year"),
+        # a period word joined after a hyphen describes a thing
+        ("The fee for a five-year licence rises to £750 a property, from £650 now.", ""),
         # a possessive names the thing ("this year's festival"), not the period of the claim
         ("This year's festival will run for 17 days, four fewer than in 2024.", ""),
     ],

@@ -38,6 +38,8 @@ class Fact:
     approximate: bool = False
     # "more than 200", "at least 12": 1 (a lower bound); "fewer than 50", "up to 14": -1.
     bound: int = 0
+    # "from 36 storeys to 31", "up from £650": the value before a change.
+    former: bool = False
 
 
 _TOKEN = re.compile(
@@ -594,6 +596,14 @@ def _bound(words: list[str], i: int) -> int:
     return 0
 
 
+def _is_former(words: list[str], i: int, end: int) -> bool:
+    """ "from 36 storeys to 31", "up from £650", "compared with 12 last year"."""
+    before = [w.lower() for w in words[max(0, i - 2) : i]]
+    if before[-1:] != ["from"]:
+        return before in (["compared", "with"], ["compared", "to"])
+    return before[:1] in (["up"], ["down"]) or "to" in (w.lower() for w in words[end + 1 : end + 4])
+
+
 def _is_phone_number(words: list[str], i: int) -> bool:
     """ "rang 999", "call 101", "on 01632 960 418": a number dialled, not a figure of the
     story (a group of digits opening with 0, and the groups after it, are a phone number)."""
@@ -655,7 +665,7 @@ def _facts(text: str) -> tuple[Fact, ...]:
             unit = f"label-{words[i - 1].lower()}" if _is_label(words, i) else number.unit
             facts.append(Fact(f"number:{unit}", f"{number.value:g}", surface, i,
                               _context(words, i, number.end), _is_approximate(words, i),
-                              _bound(words, i)))
+                              _bound(words, i), _is_former(words, i, number.end)))
             skip_until = number.end
             last_number = (number.end, f"{number.unit}={number.value:g}")
         elif lowered in _WEEKDAYS:
@@ -780,6 +790,12 @@ def find_conflicts(a: str, b: str, within: tuple[str, str] | None = None) -> lis
             only_a = _missing_from(only_a, [f for f in around_b if f.kind == kind])
             only_b = _missing_from(only_b, [f for f in around_a if f.kind == kind])
         if kind.startswith("number"):
+            # A value before a change ("lowered from 36 storeys to 31") is history: it can
+            # only conflict with the other side's history.
+            if not any(f.former for f in only_b):
+                only_a = [f for f in only_a if not f.former]
+            if not any(f.former for f in only_a):
+                only_b = [f for f in only_b if not f.former]
             alone = sum(f.kind == kind for f in facts_a) == 1 == sum(
                 f.kind == kind for f in facts_b)
             conflicts += [Conflict(fa.surface, fb.surface)

@@ -192,8 +192,9 @@ def _specifics(text: str) -> frozenset[str]:
 _LEAD_PHRASE = re.compile(r"^\W*([^,.;:]{1,80}),")
 _PERIOD_START = frozenset(
     "a in over during for between by last the this that earlier previously".split())
+# Not a word joined after a hyphen: "a five-year licence" is a thing, not a period.
 _PERIOD_WORD = re.compile(
-    r"\b(?:years?|quarters?|months?|weeks?|seasons?|half|period|earlier|ago|before|\d{4})\b",
+    r"(?<!-)\b(?:years?|quarters?|months?|weeks?|seasons?|half|period|earlier|ago|before|\d{4})\b",
     re.IGNORECASE,
 )
 
