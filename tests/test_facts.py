@@ -289,6 +289,12 @@ def test_a_rounded_figure_far_from_the_other_still_conflicts():
     assert find_conflicts("At least 23 people died.", "22 people died.") == [Conflict("23", "22")]
 
 
+def test_one_is_a_count_unless_it_stands_for_a_noun():
+    assert find_conflicts("The one hundred flats were emptied.", "The 112 flats were emptied.") == [
+        Conflict("one hundred", "112")]
+    assert find_conflicts("Each one was emptied.", "The 112 flats were emptied.") == []
+
+
 def test_a_value_before_a_change_conflicts_only_with_another_such_value():
     assert find_conflicts("It has a 31-storey tower and two blocks of nine and eleven storeys.",
                           "The developer lowered the tower from 36 storeys to 31.") == []

@@ -292,6 +292,8 @@ def _is_pronoun_one(words: list[str], i: int) -> bool:
         return False
     after = words[i + 1].lower() if i + 1 < len(words) else ""
     before = words[i - 1].lower() if i > 0 else ""
+    if after in _SCALE_WORDS:  # "the one hundred flats"
+        return False
     return before in _ONE_BEFORE or after in _ONE_AFTER or after in _CLAUSE_END
 
 
