@@ -785,9 +785,9 @@ def find_conflicts(a: str, b: str, within: tuple[str, str] | None = None) -> lis
     around_a, around_b = (extract_facts(a), extract_facts(b)) if within is None else (
         extract_facts(within[0]), extract_facts(within[1]))
     for kind in sorted({f.kind for f in facts_a + facts_b} - {"name"}):
-        only_a, only_b = _one_sided(
-            [f for f in facts_a if f.kind == kind], [f for f in facts_b if f.kind == kind]
-        )
+        of_kind_a = [f for f in facts_a if f.kind == kind]
+        of_kind_b = [f for f in facts_b if f.kind == kind]
+        only_a, only_b = _one_sided(of_kind_a, of_kind_b)
         if only_a and only_b:
             only_a = _missing_from(only_a, [f for f in around_b if f.kind == kind])
             only_b = _missing_from(only_b, [f for f in around_a if f.kind == kind])
@@ -798,13 +798,11 @@ def find_conflicts(a: str, b: str, within: tuple[str, str] | None = None) -> lis
                 only_a = [f for f in only_a if not f.former]
             if not any(f.former for f in only_a):
                 only_b = [f for f in only_b if not f.former]
-            alone = sum(f.kind == kind for f in facts_a) == 1 == sum(
-                f.kind == kind for f in facts_b)
+            alone = len(of_kind_a) == 1 == len(of_kind_b)
             conflicts += [Conflict(fa.surface, fb.surface)
                           for fa, fb in _same_counted(only_a, only_b, alone)]
             if not only_a and not only_b:
-                conflicts += _swapped([f for f in facts_a if f.kind == kind],
-                                      [f for f in facts_b if f.kind == kind])
+                conflicts += _swapped(of_kind_a, of_kind_b)
             continue
         conflicts += [
             Conflict(fa.surface, fb.surface) for fa, fb in zip(only_a, only_b, strict=False)

@@ -345,7 +345,8 @@ class EvidenceTable:
         cosine = float(self.vectors[i] @ self.vectors[j])
         runner_up = max(self.neighbours.runner_up(i, j), self.neighbours.runner_up(j, i))
         a, b = self.passages[i], self.passages[j]
-        cover_a, cover_b = _coverages(a, b)
+        sims = a.sentence_vectors @ b.sentence_vectors.T
+        cover_a, cover_b = _coverages(sims, a, b)
         wants = self.features
         soft = self._soft
         claim = _claim_change(a, b) if {"claim_cosine", "claim_words"} & wants else None
@@ -368,7 +369,7 @@ class EvidenceTable:
             restates=self._restates(i, j, cosine - runner_up) if "restates" in wants else 0.0,
             soft_align=float(soft.scores[i, j]) if soft else None,
             soft_margin=soft.of(i, j) if soft else None,
-            coverage_rest=_rest_coverage(a, b) if "coverage_rest" in wants else 0.0,
+            coverage_rest=_rest_coverage(sims, a, b) if "coverage_rest" in wants else 0.0,
         )
 
     def _restates(self, i: int, j: int, margin: float) -> float:
@@ -519,30 +520,31 @@ def one_list(a: Passage, b: Passage) -> bool:
     return a.list_start is not None and (a.ref.doc, a.list_start) == (b.ref.doc, b.list_start)
 
 
-def _coverages(a: Passage, b: Passage) -> tuple[float, float]:
-    """Length-weighted share of each paragraph's sentences that have a close counterpart."""
-    sims = a.sentence_vectors @ b.sentence_vectors.T
-    weights_a = np.fromiter((len(s) for s in a.sentences), np.float32, len(a.sentences))
-    weights_b = np.fromiter((len(s) for s in b.sentences), np.float32, len(b.sentences))
-    cover_a = float(sims.max(axis=1) @ weights_a) / float(weights_a.sum())
-    cover_b = float(sims.max(axis=0) @ weights_b) / float(weights_b.sum())
-    return cover_a, cover_b
+def _coverages(sims: np.ndarray, a: Passage, b: Passage) -> tuple[float, float]:
+    """Length-weighted share of each paragraph's sentences that have a close counterpart
+    (`sims`: a's sentences x b's)."""
+    return (_covered(a, sims, range(len(a.sentences))),
+            _covered(b, sims.T, range(len(b.sentences))))
 
 
-def _rest_coverage(a: Passage, b: Passage) -> float:
+def _rest_coverage(sims: np.ndarray, a: Passage, b: Passage) -> float:
     """The better of the two sides' coverage without their sentence of the closest pair
     (1 for a one-sentence side: all of it is that sentence)."""
-    sims = a.sentence_vectors @ b.sentence_vectors.T
     i, j = np.unravel_index(int(sims.argmax()), sims.shape)
 
     def rest(p: Passage, best: int, rows: np.ndarray) -> float:
         if len(p.sentences) < 2:
             return 1.0
-        kept = [k for k in range(len(p.sentences)) if k != best]
-        weights = np.fromiter((len(p.sentences[k]) for k in kept), np.float32, len(kept))
-        return float(rows[kept].max(axis=1) @ weights) / float(weights.sum())
+        return _covered(p, rows, [k for k in range(len(p.sentences)) if k != best])
 
     return max(rest(a, int(i), sims), rest(b, int(j), sims.T))
+
+
+def _covered(p: Passage, rows: np.ndarray, kept: Sequence[int]) -> float:
+    """Length-weighted best match of `p`'s sentences `kept` (`rows`: p's sentences x the
+    other paragraph's)."""
+    weights = np.fromiter((len(p.sentences[k]) for k in kept), np.float32, len(kept))
+    return float(rows[list(kept)].max(axis=1) @ weights) / float(weights.sum())
 
 
 @dataclass(frozen=True)
